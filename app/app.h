@@ -1,0 +1,108 @@
+/* app/: the session that joins encide's parts (one struct app), the command
+ * table that the ':' line, the keymap and -x scripts all read, and the
+ * headless script runner. The UI is a client of this header; nothing below
+ * the UI includes it.
+ */
+#ifndef ENCIDE_APP_H
+#define ENCIDE_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "app/bus.h"
+#include "app/loop.h"
+
+struct buffer;
+struct project;
+
+/* Where the user is in a buffer. */
+struct view {
+	struct buffer *buf; /* the buffer shown, owned by the app; NULL if none */
+	size_t line;        /* cursor line, 1-based */
+	size_t col;         /* cursor column in bytes, 1-based */
+};
+
+/* A command that returned CMD_PENDING and has not finished yet. */
+struct cmd_pending {
+	bool active;  /* a command is waiting (the program runs, a timer...) */
+	int status;   /* its result once finished: 0 or negative */
+	char *error;  /* its message when status < 0 (owned) */
+};
+
+struct app {
+	struct loop *loop;          /* the one event loop */
+	struct bus *bus;            /* the one bus */
+	struct project *project;    /* the project opened (build/) */
+	struct view view;           /* the editor's current buffer and cursor */
+	size_t page_lines;          /* lines Page Up/Down move: the UI sets it */
+	bool batch;                 /* --batch: every event printed as JSON */
+	bool headless;              /* no terminal (-x) */
+	struct cmd_pending pending; /* the command scripts wait for */
+	const char *script;         /* the -x script's path, for messages */
+	int script_line;            /* the line it is running */
+	void *test;                 /* state of the test commands (cmd-expect.c) */
+};
+
+/* Sets up a session on project_dir (NULL: no project). Returns 0, or a
+ * negative errno with *errmsg (caller frees) saying what and why. */
+int app_init(struct app *app, const char *project_dir, char **errmsg);
+/* Releases everything app_init() and the commands acquired. */
+void app_release(struct app *app);
+/* The main source file of the project (the one defining main), or NULL.
+ * The caller frees the returned path. */
+char *app_main_file(const struct app *app);
+/* Opens path (relative paths are taken from the project's directory) into
+ * the view, replacing its buffer, cursor at 1:1; publishes FILE_OPENED.
+ * Returns 0, or a negative errno with *errmsg (caller frees). */
+int app_open_file(struct app *app, const char *path, char **errmsg);
+/* Runs the -x script at path; returns the process exit status (0, or 1 on
+ * the first failed command, whose "SCRIPT:LINE: message" goes to stderr). */
+int app_script_run(struct app *app, const char *path);
+
+/* Command handlers return 0, a negative value on failure (after cmd_error),
+ * or CMD_PENDING when the work goes on in the loop: cmd_finish() ends it. */
+#define CMD_PENDING 1
+
+struct cmd_ctx {
+	struct app *app;               /* the session */
+	const struct cmd_entry *entry; /* the command being run */
+	const char *source;            /* "script", ":" or "key" */
+	char *error;                   /* set by cmd_error (owned by the runner) */
+};
+
+struct cmd_entry {
+	const char *name;   /* what the user types, gdb's name where gdb has one */
+	const char *alias;  /* a short form ("bt"), or NULL */
+	const char *usage;  /* argument synopsis ("FILE", "[N]"), "" for none */
+	const char *help;   /* one line: what it does */
+	int min_args;       /* fewest arguments accepted */
+	int max_args;       /* most arguments accepted, -1 for no limit */
+	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv); /* argv[0] is the name */
+};
+
+/* Every command, in the order `help` lists them; NULL-terminated. */
+extern const struct cmd_entry *const cmd_table[];
+
+/* The command named or aliased name, or NULL. */
+const struct cmd_entry *cmd_find(const char *name);
+/* Splits line into words like a shell (double and single quotes, backslash
+ * escapes, no expansion). *out_argv is a NULL-terminated array the caller
+ * frees with cmd_argv_free(). Returns 0, or -EINVAL with *errmsg (caller
+ * frees) on an unterminated quote. A line of only blanks gives argc 0. */
+int cmd_split(const char *line, int *out_argc, char ***out_argv, char **errmsg);
+void cmd_argv_free(char **argv);
+/* Runs one command line from source; returns as the handler does. On
+ * failure *errmsg (caller frees) holds the message; COMMAND and
+ * COMMAND_FAILED events are published. */
+int cmd_run_line(struct app *app, const char *line, const char *source, char **errmsg);
+/* Records a failure message for ctx; returns -1 for `return cmd_error(...)`. */
+int cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Publishes a MESSAGE event of level "info". */
+void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ends the pending command with status (0 or negative) and message. */
+void cmd_finish(struct app *app, int status, const char *error);
+/* Writes docs/commands.md's text (every command of the table) to f. */
+void cmd_write_markdown(FILE *f);
+
+#endif

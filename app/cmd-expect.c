@@ -1,0 +1,290 @@
+/* The commands scenario tests assert with. A subscriber keeps the bus
+ * transcript (as the JSON objects --batch prints); `expect` finds the next
+ * matching event after the last one matched, waiting for it when it has not
+ * happened yet, and `expect-none` checks that none has. */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app/cmd-int.h"
+
+#define EXPECT_TIMEOUT_MS 10000
+
+struct matcher {
+	char *field;   /* payload field name */
+	char *value;   /* FIELD=VALUE: the exact text of the field */
+	regex_t re;    /* FIELD~REGEX: an extended regex searched in it */
+	bool is_re;    /* which of the two */
+};
+
+struct expect {
+	struct app *app;          /* the session */
+	int sub;                  /* bus subscription id */
+	struct json_object **ev;  /* the transcript, oldest first */
+	size_t n, cap;            /* events in ev, allocated */
+	size_t next;              /* the first event not yet matched */
+	/* the pending `expect`, while it waits */
+	bool waiting;             /* an expect is pending */
+	char *type;               /* the event type it wants */
+	struct matcher *m;        /* its matchers */
+	int nm;                   /* how many */
+	int timer;                /* its timeout timer */
+};
+
+static void matchers_free(struct matcher *m, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(m[i].field);
+		free(m[i].value);
+		if (m[i].is_re)
+			regfree(&m[i].re);
+	}
+	free(m);
+}
+
+static bool event_matches(struct json_object *ev, const char *type, const struct matcher *m, int nm)
+{
+	struct json_object *val;
+
+	if (!json_object_object_get_ex(ev, "event", &val) || strcmp(json_object_get_string(val), type) != 0)
+		return false;
+	for (int i = 0; i < nm; i++) {
+		const char *text;
+
+		if (!json_object_object_get_ex(ev, m[i].field, &val))
+			return false;
+		text = json_object_get_type(val) == json_type_string
+			       ? json_object_get_string(val)
+			       : json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN);
+		if (m[i].is_re ? regexec(&m[i].re, text, 0, NULL, 0) != 0 : strcmp(text, m[i].value) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The index of the first event from x->next that matches, or -1. */
+static long find(struct expect *x, const char *type, const struct matcher *m, int nm)
+{
+	for (size_t i = x->next; i < x->n; i++)
+		if (event_matches(x->ev[i], type, m, nm))
+			return (long)i;
+	return -1;
+}
+
+static void stop_waiting(struct expect *x)
+{
+	matchers_free(x->m, x->nm);
+	free(x->type);
+	x->m = NULL;
+	x->nm = 0;
+	x->type = NULL;
+	x->waiting = false;
+	loop_timer_cancel(x->app->loop, x->timer);
+}
+
+static void on_event(const struct bus_event *ev, void *arg)
+{
+	struct expect *x = arg;
+	char *json = bus_event_json(ev);
+	struct json_object *obj = json ? json_tokener_parse(json) : NULL;
+
+	free(json);
+	if (!obj)
+		return;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 256;
+		struct json_object **v = realloc(x->ev, cap * sizeof(*v));
+
+		if (!v) {
+			json_object_put(obj);
+			return;
+		}
+		x->ev = v;
+		x->cap = cap;
+	}
+	x->ev[x->n++] = obj;
+	if (x->waiting && event_matches(obj, x->type, x->m, x->nm)) {
+		x->next = x->n;
+		stop_waiting(x);
+		if (x->app->pending.active)
+			cmd_finish(x->app, 0, NULL);
+	}
+}
+
+/* Describes the unmatched events, for a failure message. */
+static char *seen_text(struct expect *x)
+{
+	size_t len = 0, first = x->n > x->next + 8 ? x->n - 8 : x->next;
+	char *s = NULL;
+	FILE *f = open_memstream(&s, &len);
+
+	if (!f)
+		return NULL;
+	if (first == x->n)
+		fputs("no events", f);
+	for (size_t i = first; i < x->n; i++)
+		fprintf(f, "%s%s", i > first ? ", " : "",
+			json_object_to_json_string_ext(x->ev[i], JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fclose(f);
+	return s;
+}
+
+static void on_timeout(void *arg)
+{
+	struct expect *x = arg;
+	char *seen, *msg = NULL;
+
+	if (!x->waiting)
+		return;
+	x->timer = 0;
+	seen = seen_text(x);
+	if (asprintf(&msg, "expect: no %s event as asked within %d ms; since the last match: %s",
+		     x->type, EXPECT_TIMEOUT_MS, seen ? seen : "?") < 0)
+		msg = NULL;
+	free(seen);
+	stop_waiting(x);
+	if (x->app->pending.active)
+		cmd_finish(x->app, -ETIMEDOUT, msg);
+	free(msg);
+}
+
+int expect_attach(struct app *app)
+{
+	struct expect *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	x->app = app;
+	x->sub = bus_subscribe(app->bus, EV_ANY, on_event, x);
+	if (x->sub < 0) {
+		free(x);
+		return -ENOMEM;
+	}
+	app->test = x;
+	return 0;
+}
+
+void expect_detach(struct app *app)
+{
+	struct expect *x = app->test;
+
+	if (!x)
+		return;
+	if (x->waiting)
+		stop_waiting(x);
+	bus_unsubscribe(app->bus, x->sub);
+	for (size_t i = 0; i < x->n; i++)
+		json_object_put(x->ev[i]);
+	free(x->ev);
+	free(x);
+	app->test = NULL;
+}
+
+/* Parses argv[2..] as FIELD=VALUE / FIELD~REGEX into *out. */
+static int parse_matchers(struct cmd_ctx *ctx, int argc, char **argv, struct matcher **out, int *nout)
+{
+	struct matcher *m = calloc((size_t)argc, sizeof(*m));
+	int n = 0;
+
+	if (!m)
+		return cmd_error(ctx, "out of memory");
+	for (int i = 2; i < argc; i++, n++) {
+		size_t k = strcspn(argv[i], "=~");
+		int rc;
+
+		if (!argv[i][k] || k == 0) {
+			matchers_free(m, n);
+			return cmd_error(ctx, "%s: '%s' is not FIELD=VALUE or FIELD~REGEX", ctx->entry->name, argv[i]);
+		}
+		m[n].field = strndup(argv[i], k);
+		if (argv[i][k] == '=') {
+			m[n].value = strdup(argv[i] + k + 1);
+		} else if ((rc = regcomp(&m[n].re, argv[i] + k + 1, REG_EXTENDED | REG_NOSUB)) != 0) {
+			char buf[128];
+
+			regerror(rc, &m[n].re, buf, sizeof(buf));
+			free(m[n].field);
+			matchers_free(m, n);
+			return cmd_error(ctx, "%s: bad regex '%s': %s", ctx->entry->name, argv[i] + k + 1, buf);
+		} else {
+			m[n].is_re = true;
+		}
+	}
+	*out = m;
+	*nout = n;
+	return 0;
+}
+
+static int check_type(struct cmd_ctx *ctx, const char *type)
+{
+	if (bus_type_by_name(type) == EV_ANY)
+		return cmd_error(ctx, "%s: no event type '%s'", ctx->entry->name, type);
+	return 0;
+}
+
+static int cmd_expect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct expect *x = ctx->app->test;
+	struct matcher *m;
+	int nm;
+	long at;
+
+	if (!x)
+		return cmd_error(ctx, "expect: the transcript is not recorded in this session");
+	if (check_type(ctx, argv[1]) < 0 || parse_matchers(ctx, argc, argv, &m, &nm) < 0)
+		return -1;
+	bus_dispatch(ctx->app->bus); /* what earlier commands published */
+	at = find(x, argv[1], m, nm);
+	if (at >= 0) {
+		x->next = (size_t)at + 1;
+		matchers_free(m, nm);
+		return 0;
+	}
+	x->waiting = true;
+	x->type = strdup(argv[1]);
+	x->m = m;
+	x->nm = nm;
+	x->timer = loop_timer_add(ctx->app->loop, EXPECT_TIMEOUT_MS, false, on_timeout, x);
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_expect_entry = {
+	.name = "expect",
+	.usage = "EVENT [FIELD=VALUE|FIELD~REGEX]...",
+	.help = "Wait for the next EVENT whose fields match (scenario tests)",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_expect,
+};
+
+static int cmd_expect_none(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct expect *x = ctx->app->test;
+	struct matcher *m;
+	int nm;
+	long at;
+
+	if (!x)
+		return cmd_error(ctx, "expect-none: the transcript is not recorded in this session");
+	if (check_type(ctx, argv[1]) < 0 || parse_matchers(ctx, argc, argv, &m, &nm) < 0)
+		return -1;
+	bus_dispatch(ctx->app->bus);
+	at = find(x, argv[1], m, nm);
+	matchers_free(m, nm);
+	if (at >= 0)
+		return cmd_error(ctx, "expect-none: found %s", json_object_to_json_string_ext(
+			x->ev[at], JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	return 0;
+}
+
+const struct cmd_entry cmd_expect_none_entry = {
+	.name = "expect-none",
+	.usage = "EVENT [FIELD=VALUE|FIELD~REGEX]...",
+	.help = "Fail if an EVENT whose fields match happened since the last expect",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_expect_none,
+};

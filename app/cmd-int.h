@@ -1,0 +1,38 @@
+/* Private to app/: the command table's rows, defined in the cmd-*.c files,
+ * and the hooks the session calls into them. */
+#ifndef ENCIDE_CMD_INT_H
+#define ENCIDE_CMD_INT_H
+
+#include "app/app.h"
+
+/* cmd-session.c */
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_echo_entry;
+extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_sleep_entry;
+extern const struct cmd_entry cmd_quit_entry;
+
+/* cmd-edit.c */
+extern const struct cmd_entry cmd_open_entry;
+extern const struct cmd_entry cmd_goto_entry;
+extern const struct cmd_entry cmd_cursor_up_entry;
+extern const struct cmd_entry cmd_cursor_down_entry;
+extern const struct cmd_entry cmd_cursor_left_entry;
+extern const struct cmd_entry cmd_cursor_right_entry;
+extern const struct cmd_entry cmd_line_start_entry;
+extern const struct cmd_entry cmd_line_end_entry;
+extern const struct cmd_entry cmd_page_up_entry;
+extern const struct cmd_entry cmd_page_down_entry;
+extern const struct cmd_entry cmd_file_start_entry;
+extern const struct cmd_entry cmd_file_end_entry;
+extern const struct cmd_entry cmd_info_entry;
+
+/* cmd-expect.c */
+extern const struct cmd_entry cmd_expect_entry;
+extern const struct cmd_entry cmd_expect_none_entry;
+/* Starts recording the transcript the expect commands search. */
+int expect_attach(struct app *app);
+/* Stops recording and frees the transcript. */
+void expect_detach(struct app *app);
+
+#endif
