@@ -34,9 +34,26 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_file_start_entry,
 	&cmd_file_end_entry,
 	&cmd_info_entry,
+	/* editing */
+
+	&cmd_insert_entry,
+	&cmd_delete_entry,
+	&cmd_delete_line_entry,
+	&cmd_replace_entry,
+	&cmd_undo_entry,
+	&cmd_redo_entry,
+	&cmd_save_entry,
+	&cmd_save_force_entry,
+	&cmd_search_entry,
+	&cmd_search_next_entry,
+	&cmd_search_prev_entry,
+	&cmd_recover_entry,
+	&cmd_discard_entry,
+
 	/* scenario tests */
 	&cmd_expect_entry,
 	&cmd_expect_none_entry,
+	&cmd_expect_file_entry,
 	NULL,
 };
 
@@ -243,6 +260,7 @@ int cmd_run_line(struct app *app, const char *line, const char *source, char **e
 		ret = ctx.entry->exec(&ctx, argc, argv);
 		if (ret == CMD_PENDING)
 			app->pending.active = true;
+		app_flush_journals(app); /* edits survive a crash from here on */
 	}
 	if (ret < 0) {
 		*errmsg = ctx.error ? ctx.error : strdup("failed");

@@ -1,6 +1,7 @@
 /* The session: creates the loop and the bus, opens the project, and owns the
  * buffers the commands open. */
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,17 @@
 #include "app/cmd-int.h"
 #include "build/build.h"
 #include "editor/editor.h"
+
+static void journal_tick(void *arg)
+{
+	app_flush_journals(arg);
+}
+
+void app_flush_journals(struct app *app)
+{
+	for (size_t i = 0; i < app->nbufs; i++)
+		buf_journal_flush(app->bufs[i]);
+}
 
 int app_init(struct app *app, const char *project_dir, char **errmsg)
 {
@@ -31,6 +43,7 @@ int app_init(struct app *app, const char *project_dir, char **errmsg)
 	}
 	if (project_dir && (err = project_open(&app->project, project_dir, errmsg)) < 0)
 		goto fail;
+	app->journal_timer = loop_timer_add(app->loop, 1000, true, journal_tick, app);
 	return 0;
 fail:
 	app_release(app);
@@ -40,7 +53,12 @@ fail:
 void app_release(struct app *app)
 {
 	expect_detach(app);
-	buf_free(app->view.buf);
+	if (app->loop)
+		app_flush_journals(app);
+	for (size_t i = 0; i < app->nbufs; i++)
+		buf_free(app->bufs[i]);
+	free(app->bufs);
+	free(app->search);
 	project_free(app->project);
 	bus_free(app->bus);
 	loop_free(app->loop);
@@ -84,8 +102,8 @@ char *app_main_file(const struct app *app)
 
 int app_open_file(struct app *app, const char *path, char **errmsg)
 {
-	struct buffer *buf;
-	char *full = NULL;
+	struct buffer *buf, **v;
+	char *full = NULL, real[PATH_MAX];
 	int err;
 
 	*errmsg = NULL;
@@ -94,13 +112,46 @@ int app_open_file(struct app *app, const char *path, char **errmsg)
 			return -ENOMEM;
 		path = full;
 	}
-	err = buf_open(&buf, path, errmsg);
+	/* The same file again: show its buffer (unsaved edits and all). */
+	if (realpath(path, real)) {
+		for (size_t i = 0; i < app->nbufs; i++) {
+			char other[PATH_MAX];
+
+			if (realpath(buf_path(app->bufs[i]), other) && strcmp(other, real) == 0) {
+				if (app->view.buf != app->bufs[i])
+					app->view = (struct view){ .buf = app->bufs[i], .line = 1, .col = 1 };
+				free(full);
+				return 0;
+			}
+		}
+	}
+	v = realloc(app->bufs, (app->nbufs + 1) * sizeof(*v));
+	if (!v) {
+		free(full);
+		return -ENOMEM;
+	}
+	app->bufs = v;
+	err = buf_open(&buf, realpath(path, real) ? real : path, errmsg);
 	if (err == 0) {
-		buf_free(app->view.buf);
+		app->bufs[app->nbufs++] = buf;
 		app->view = (struct view){ .buf = buf, .line = 1, .col = 1 };
 		bus_emit_file_opened(app->bus, &(struct ev_file_opened){
 			.path = buf_path(buf), .lines = (int64_t)buf_line_count(buf),
 			.bytes = (int64_t)buf_size(buf) });
+		if (buf_recovery_count(buf)) {
+			char *text = NULL;
+
+			bus_emit_recovery_available(app->bus, &(struct ev_recovery_available){
+				.path = buf_path(buf), .operations = (int64_t)buf_recovery_count(buf) });
+			if (asprintf(&text, "'%s' has %zu unsaved edits from a session that ended: "
+				     "'recover' restores them, 'discard' drops them",
+				     buf_path(buf), buf_recovery_count(buf)) >= 0)
+				bus_emit_message(app->bus, &(struct ev_message){ .level = "warning", .text = text });
+			free(text);
+		} else if (buf_recovery_problem(buf)) {
+			bus_emit_message(app->bus, &(struct ev_message){
+				.level = "warning", .text = buf_recovery_problem(buf) });
+		}
 	}
 	free(full);
 	return err;

@@ -34,7 +34,11 @@ struct app {
 	struct loop *loop;          /* the one event loop */
 	struct bus *bus;            /* the one bus */
 	struct project *project;    /* the project opened (build/) */
+	struct buffer **bufs;       /* every open buffer (owned) */
+	size_t nbufs;               /* how many */
 	struct view view;           /* the editor's current buffer and cursor */
+	char *search;               /* the last search's regex (owned), or NULL */
+	int journal_timer;          /* flushes the journals every second */
 	size_t page_lines;          /* lines Page Up/Down move: the UI sets it */
 	bool batch;                 /* --batch: every event printed as JSON */
 	bool headless;              /* no terminal (-x) */
@@ -53,9 +57,13 @@ void app_release(struct app *app);
  * The caller frees the returned path. */
 char *app_main_file(const struct app *app);
 /* Opens path (relative paths are taken from the project's directory) into
- * the view, replacing its buffer, cursor at 1:1; publishes FILE_OPENED.
+ * the view, cursor at 1:1 (an open buffer of the same file is shown again,
+ * cursor kept); publishes FILE_OPENED, and RECOVERY_AVAILABLE when a dead
+ * session left unsaved edits of it.
  * Returns 0, or a negative errno with *errmsg (caller frees). */
 int app_open_file(struct app *app, const char *path, char **errmsg);
+/* Writes every buffer's journal (after each command; every second). */
+void app_flush_journals(struct app *app);
 /* Runs the -x script at path; returns the process exit status (0, or 1 on
  * the first failed command, whose "SCRIPT:LINE: message" goes to stderr). */
 int app_script_run(struct app *app, const char *path);

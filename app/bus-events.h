@@ -18,6 +18,12 @@
 	X(COMMAND_FAILED, command_failed, S(source) S(line) S(error))          \
 	/* a file was opened into a buffer */                                  \
 	X(FILE_OPENED, file_opened, S(path) I(lines) I(bytes))                 \
+	/* an edit command changed a buffer; version is the buffer's version */ \
+	X(EDIT_APPLIED, edit_applied, S(path) S(command) I(version) I(line))   \
+	/* a buffer was written to its file */                                 \
+	X(FILE_SAVED, file_saved, S(path) I(bytes) I(version))                 \
+	/* a file opened has unsaved edits from a session that ended */        \
+	X(RECOVERY_AVAILABLE, recovery_available, S(path) I(operations))       \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \
 	X(QUIT, quit, S(reason) I(status))
 

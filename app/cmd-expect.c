@@ -3,6 +3,7 @@
  * matching event after the last one matched, waiting for it when it has not
  * happened yet, and `expect-none` checks that none has. */
 #include <errno.h>
+#include <stdio.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "app/cmd-int.h"
+#include "build/build.h"
 
 #define EXPECT_TIMEOUT_MS 10000
 
@@ -287,4 +289,85 @@ const struct cmd_entry cmd_expect_none_entry = {
 	.min_args = 1,
 	.max_args = -1,
 	.exec = cmd_expect_none,
+};
+
+/* Reads the whole file at path; NULL (errno set) on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	size_t cap = 0;
+	FILE *m;
+	char chunk[8192];
+	size_t r;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&data, &cap);
+	if (!m) {
+		fclose(f);
+		return NULL;
+	}
+	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, r, m);
+	fclose(f);
+	fclose(m);
+	*len = cap;
+	return data;
+}
+
+/* PATH relative to the project; EXPECTED relative to the script's folder. */
+static int cmd_expect_file(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	char *path = NULL, *want_path = NULL, *got = NULL, *want = NULL;
+	const char *slash = app->script ? strrchr(app->script, '/') : NULL;
+	size_t got_len = 0, want_len = 0;
+	int ret = -1;
+
+	if (argv[1][0] == '/' || !app->project)
+		path = strdup(argv[1]);
+	else if (asprintf(&path, "%s/%s", project_dir(app->project), argv[1]) < 0)
+		path = NULL;
+	if (argv[2][0] == '/' || !slash)
+		want_path = strdup(argv[2]);
+	else if (asprintf(&want_path, "%.*s/%s", (int)(slash - app->script), app->script, argv[2]) < 0)
+		want_path = NULL;
+	if (!path || !want_path) {
+		cmd_error(ctx, "expect-file: out of memory");
+		goto out;
+	}
+	if (!(got = read_file(path, &got_len))) {
+		cmd_error(ctx, "expect-file: cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!(want = read_file(want_path, &want_len))) {
+		cmd_error(ctx, "expect-file: cannot read '%s': %s", want_path, strerror(errno));
+		goto out;
+	}
+	if (got_len != want_len || memcmp(got, want, got_len) != 0) {
+		size_t at = 0;
+
+		while (at < got_len && at < want_len && got[at] == want[at])
+			at++;
+		cmd_error(ctx, "expect-file: '%s' (%zu bytes) differs from '%s' (%zu bytes) at byte %zu",
+			  path, got_len, want_path, want_len, at);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(path);
+	free(want_path);
+	free(got);
+	free(want);
+	return ret;
+}
+
+const struct cmd_entry cmd_expect_file_entry = {
+	.name = "expect-file",
+	.usage = "PATH EXPECTED",
+	.help = "Fail unless PATH (in the project) has exactly the bytes of EXPECTED (beside the script)",
+	.min_args = 2,
+	.max_args = 2,
+	.exec = cmd_expect_file,
 };

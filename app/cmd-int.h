@@ -27,7 +27,23 @@ extern const struct cmd_entry cmd_file_start_entry;
 extern const struct cmd_entry cmd_file_end_entry;
 extern const struct cmd_entry cmd_info_entry;
 
+/* cmd-buffer.c */
+extern const struct cmd_entry cmd_insert_entry;
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_delete_line_entry;
+extern const struct cmd_entry cmd_replace_entry;
+extern const struct cmd_entry cmd_undo_entry;
+extern const struct cmd_entry cmd_redo_entry;
+extern const struct cmd_entry cmd_save_entry;
+extern const struct cmd_entry cmd_save_force_entry;
+extern const struct cmd_entry cmd_search_entry;
+extern const struct cmd_entry cmd_search_next_entry;
+extern const struct cmd_entry cmd_search_prev_entry;
+extern const struct cmd_entry cmd_recover_entry;
+extern const struct cmd_entry cmd_discard_entry;
+
 /* cmd-expect.c */
+extern const struct cmd_entry cmd_expect_file_entry;
 extern const struct cmd_entry cmd_expect_entry;
 extern const struct cmd_entry cmd_expect_none_entry;
 /* Starts recording the transcript the expect commands search. */

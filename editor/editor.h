@@ -35,6 +35,153 @@ bool buf_line_span(const struct buffer *buf, size_t line, size_t *start, size_t 
 /* Copies up to len bytes from offset pos into out; returns the count copied. */
 size_t buf_read(const struct buffer *buf, size_t pos, size_t len, char *out);
 
+/*
+ * The edit log: every operation on a buffer, in order. Version 0 is the text
+ * as opened; operation v makes version v. Undo and redo are operations too
+ * (the inverse of an earlier one, which they name).
+ */
+enum edit_origin {
+	EDIT_USER, /* typed, pasted, or a command's edit */
+	EDIT_UNDO, /* the inverse of an earlier operation, by undo */
+	EDIT_REDO, /* the inverse of an undo, by redo */
+};
+
+/* Constructs an edit touched, from the syntax tree before it (bit flags). */
+enum edit_kind {
+	EDIT_KIND_BODY = 1 << 0,      /* inside a function body */
+	EDIT_KIND_TYPE = 1 << 1,      /* a struct, union or enum definition, a typedef */
+	EDIT_KIND_PROTOTYPE = 1 << 2, /* a function declaration, or a definition's signature */
+	EDIT_KIND_GLOBAL = 1 << 3,    /* a global declaration or its initialiser */
+	EDIT_KIND_PREPROC = 1 << 4,   /* a preprocessor line */
+	EDIT_KIND_OTHER = 1 << 5,     /* between constructs, comments, new code */
+};
+
+struct edit_op {
+	uint64_t version;        /* the version this operation made (from 1) */
+	bool insert;             /* an insertion, else a deletion */
+	size_t pos;              /* byte offset where it happened */
+	size_t line;             /* line of pos before it, 1-based */
+	size_t col;              /* byte column of pos before it, 0-based */
+	size_t newlines;         /* '\n' bytes in text */
+	char *text;              /* the bytes inserted or deleted */
+	size_t len;              /* how many */
+	int64_t time_ms;         /* wall-clock time, ms since the epoch */
+	enum edit_origin origin; /* user, undo or redo */
+	uint64_t inverts;        /* undo/redo: the version of the operation it inverts */
+	unsigned kinds;          /* enum edit_kind bits */
+	size_t lines_after;      /* lines in the buffer after it */
+};
+
+/*
+ * Line maps: old line -> new line between two versions of a buffer, from
+ * the edit operations (never a diff). 0 means the line was deleted.
+ */
+struct linemap;
+
+/* The line in the new version that old line `line` became, or 0 if it was
+ * deleted (or is out of range). */
+size_t linemap_get(const struct linemap *m, size_t line);
+/* Lines in the old and in the new version. */
+size_t linemap_old_lines(const struct linemap *m);
+size_t linemap_new_lines(const struct linemap *m);
+/* The map a then b (a's new version must be b's old one): a new map the
+ * caller frees, or NULL when out of memory. */
+struct linemap *linemap_compose(const struct linemap *a, const struct linemap *b);
+/* Frees a map; linemap_free(NULL) is a no-op. */
+void linemap_free(struct linemap *m);
+
+/*
+ * Editing. Every change goes through buf_insert/buf_delete (or undo/redo)
+ * and is recorded in the edit log; on failure the buffer is unchanged.
+ */
+
+/* Inserts len bytes of s at byte offset pos. 0, -EINVAL or -ENOMEM. */
+int buf_insert(struct buffer *buf, size_t pos, const char *s, size_t len);
+/* Deletes [pos, pos + len). 0, -EINVAL or -ENOMEM. */
+int buf_delete(struct buffer *buf, size_t pos, size_t len);
+/* Makes the edits until buf_group_end() one undo step (nestable). */
+void buf_group_begin(struct buffer *buf);
+void buf_group_end(struct buffer *buf);
+/* Undoes (redoes) the newest step; *cursor (if not NULL) gets the offset
+ * where it changed the text. 0, -ENOENT when there is nothing to undo. */
+int buf_undo(struct buffer *buf, size_t *cursor);
+int buf_redo(struct buffer *buf, size_t *cursor);
+
+/* The current version: the number of operations so far (0 as opened). */
+uint64_t buf_version(const struct buffer *buf);
+/* Operation v (1 <= v <= version), or NULL; valid until the next edit. */
+const struct edit_op *buf_op(const struct buffer *buf, uint64_t v);
+/* Names the current version ("built", "applied upd003"). 0 or -ENOMEM. */
+int buf_tag(struct buffer *buf, const char *name);
+/* The newest version named name; false if none. */
+bool buf_tagged(const struct buffer *buf, const char *name, uint64_t *version);
+/* The line map from version `from` to version `to` (either direction), by
+ * replaying the log. A new map the caller frees; NULL if a version is
+ * unknown or memory ran out. */
+struct linemap *buf_linemap(const struct buffer *buf, uint64_t from, uint64_t to);
+/* True when the text differs from the last read or saved version. */
+bool buf_modified(const struct buffer *buf);
+
+/* Positions. */
+/* The line (1-based) holding byte offset pos. */
+size_t buf_line_of(const struct buffer *buf, size_t pos);
+/* The column of pos in its line: *chars in characters (UTF-8; an invalid
+ * byte counts as one), *cells in display cells (tabs to tabwidth, wide
+ * characters 2, control characters 2 as ^X, invalid bytes 4 as <xx>). */
+void buf_columns(const struct buffer *buf, size_t pos, int tabwidth, size_t *chars, size_t *cells);
+/* The contiguous bytes at pos: a pointer valid until the next edit, *len
+ * of them (0 at the end). */
+const char *buf_chunk(const struct buffer *buf, size_t pos, size_t *len);
+
+/* Marks: positions that move with the edits (a mark inside deleted text
+ * goes to where the deletion was). */
+/* Adds a mark at pos; returns its id (> 0) or -ENOMEM. */
+int buf_mark_add(struct buffer *buf, size_t pos);
+/* The mark's position; false for an unknown id. */
+bool buf_mark_pos(const struct buffer *buf, int id, size_t *pos);
+void buf_mark_remove(struct buffer *buf, int id);
+
+/* Files. */
+/* Writes the buffer to its path atomically (temporary file in the same
+ * folder, fsync, rename; the file's mode kept). Refuses, with *errmsg,
+ * when the file changed on disk since it was read or is read-only, unless
+ * force (the ':save!' of the user). 0 or a negative errno. */
+int buf_save(struct buffer *buf, bool force, char **errmsg);
+/* True when the file on disk is not the one last read or written. */
+bool buf_changed_on_disk(const struct buffer *buf);
+
+/* Crash recovery: edits journaled by a session that ended without saving.
+ * Journaling is on for every buffer; buf_journal_flush() writes what is
+ * queued (the app calls it after each command and every second). */
+int buf_journal_flush(struct buffer *buf);
+/* Operations a journal holds for this file as read (0: nothing to recover). */
+size_t buf_recovery_count(const struct buffer *buf);
+/* When a journal was found but cannot be used: why, and where it was kept;
+ * NULL otherwise. */
+const char *buf_recovery_problem(const struct buffer *buf);
+/* Replays the journaled operations (one undo step). 0, -ENOENT if none,
+ * -EINVAL if they do not fit the text (nothing changed then). */
+int buf_recover(struct buffer *buf);
+/* Drops the journaled operations for good. */
+void buf_recovery_discard(struct buffer *buf);
+
+/* A function definition, from the syntax tree. */
+struct buf_function {
+	char *name;        /* its name (owned by the array) */
+	size_t first_line; /* first line of the definition, 1-based */
+	size_t last_line;  /* its last line (the closing brace) */
+	size_t body_line;  /* the line of the body's '{' */
+};
+
+/* Every function definition, in file order (also those inside #if blocks).
+ * *out is an array to free with buf_functions_free(); returns the count, or
+ * a negative errno. */
+ssize_t buf_functions(const struct buffer *buf, struct buf_function **out);
+void buf_functions_free(struct buf_function *v, size_t n);
+/* The function whose definition holds line; 0, or -ENOENT when none does.
+ * out->name is the caller's to free. */
+int buf_function_at(const struct buffer *buf, size_t line, struct buf_function *out);
+
 /* Highlight capture classes, from the grammar's queries/highlights.scm. */
 enum syn_class {
 	SYN_NONE,

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs one scenario: a private copy of the project (scripts may edit and
+# save freely) and a private state directory (journals), then `encide -x`.
+# usage: run.sh ENCIDE SCRIPT PROJECT_DIR
+set -u
+encide=$1 script=$2 project=$3
+tmp=$(mktemp -d /tmp/encide-scenario-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/project" "$tmp/state"
+cp -a "$project/." "$tmp/project/"
+ENCIDE_STATE_DIR=$tmp/state "$encide" -x "$script" "$tmp/project"

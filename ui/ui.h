@@ -1,0 +1,17 @@
+/* ui/: the full-screen terminal interface, the only part of encide that
+ * includes ncurses. It is a client of app/: keys become command lines run
+ * through the command table, and what it shows is read from the session.
+ */
+#ifndef ENCIDE_UI_H
+#define ENCIDE_UI_H
+
+#include "app/app.h"
+
+/* Runs the full-screen UI on app (its view may have no buffer) until a quit
+ * command or SIGINT/SIGTERM; the terminal is restored before it returns.
+ * Returns the exit status: 0 after quit, 128 + the signal's number after a
+ * signal (129 when the terminal goes away), 1 when the terminal cannot be
+ * used (the reason is printed on stderr). */
+int ui_run(struct app *app);
+
+#endif
