@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/state.h"
 #include "editor/editor-journal.h"
 
 struct journal {
@@ -81,25 +82,10 @@ static int mkdirs(const char *dir)
 	return err;
 }
 
-char *journal_state_dir(void)
-{
-	const char *env = getenv("ENCIDE_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	char *dir = NULL;
-
-	if (env && *env)
-		dir = strdup(env);
-	else if (xdg && *xdg && asprintf(&dir, "%s/encide", xdg) < 0)
-		dir = NULL;
-	else if (!dir && asprintf(&dir, "%s/.local/state/encide", home && *home ? home : "/tmp") < 0)
-		dir = NULL;
-	return dir;
-}
-
 /* The journal file for the file at abs_path. */
 static char *journal_file(const char *abs_path)
 {
-	char *dir = journal_state_dir(), *file = NULL;
+	char *dir = state_dir(), *file = NULL;
 
 	if (dir && asprintf(&file, "%s/journal/%016" PRIx64 ".journal", dir,
 			    journal_hash(abs_path, strlen(abs_path))) < 0)

@@ -26,9 +26,6 @@ struct journal_replay {
 	size_t n;                /* how many */
 };
 
-/* encide's per-user state directory ($ENCIDE_STATE_DIR, else
- * $XDG_STATE_HOME/encide, else ~/.local/state/encide); caller frees. */
-char *journal_state_dir(void);
 /* FNV-1a 64 of data. */
 uint64_t journal_hash(const void *data, size_t len);
 
