@@ -200,16 +200,28 @@ static int cmd_info(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_error(ctx, "info project: no project is open");
 		cmd_print(ctx, "%s: %s, %zu source files", project_name(app->project),
 			  project_dir(app->project), project_source_count(app->project));
+	} else if (strcmp(argv[1], "functions") == 0) {
+		struct buf_function *v;
+		ssize_t n;
+
+		if (need_buffer(ctx) < 0)
+			return -1;
+		n = buf_functions(app->view.buf, &v);
+		if (n < 0)
+			return cmd_error(ctx, "info functions: %s", strerror((int)-n));
+		for (ssize_t i = 0; i < n; i++)
+			cmd_print(ctx, "%s:%zu-%zu", v[i].name, v[i].first_line, v[i].last_line);
+		buf_functions_free(v, (size_t)n);
 	} else {
-		return cmd_error(ctx, "info: unknown subject '%s' (cursor, project)", argv[1]);
+		return cmd_error(ctx, "info: unknown subject '%s' (cursor, functions, project)", argv[1]);
 	}
 	return 0;
 }
 
 const struct cmd_entry cmd_info_entry = {
 	.name = "info",
-	.usage = "cursor|project",
-	.help = "Show where the cursor is, or what the project holds",
+	.usage = "cursor|functions|project",
+	.help = "Show where the cursor is, the functions defined in the file, or the project",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_info,
