@@ -35,7 +35,6 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_file_end_entry,
 	&cmd_info_entry,
 	/* editing */
-
 	&cmd_insert_entry,
 	&cmd_delete_entry,
 	&cmd_delete_line_entry,
@@ -49,7 +48,40 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_search_prev_entry,
 	&cmd_recover_entry,
 	&cmd_discard_entry,
-
+	/* building */
+	&cmd_build_entry,
+	&cmd_relink_entry,
+	&cmd_build_cancel_entry,
+	&cmd_target_entry,
+	&cmd_build_info_entry,
+	/* debugging */
+	&cmd_file_entry,
+	&cmd_run_entry,
+	&cmd_start_entry,
+	&cmd_continue_entry,
+	&cmd_next_entry,
+	&cmd_step_entry,
+	&cmd_finish_entry,
+	&cmd_until_entry,
+	&cmd_jump_entry,
+	&cmd_stepi_entry,
+	&cmd_nexti_entry,
+	&cmd_break_entry,
+	&cmd_tbreak_entry,
+	&cmd_enable_entry,
+	&cmd_disable_entry,
+	&cmd_condition_entry,
+	&cmd_ignore_entry,
+	&cmd_bt_entry,
+	&cmd_frame_entry,
+	&cmd_up_entry,
+	&cmd_down_entry,
+	&cmd_threads_entry,
+	&cmd_thread_entry,
+	&cmd_attach_entry,
+	&cmd_detach_entry,
+	&cmd_kill_entry,
+	&cmd_interrupt_entry,
 	/* scenario tests */
 	&cmd_expect_entry,
 	&cmd_expect_none_entry,
@@ -252,11 +284,12 @@ int cmd_run_line(struct app *app, const char *line, const char *source, char **e
 		ctx.error = usage_text(ctx.entry);
 		ret = -EINVAL;
 	} else {
-		if (app->pending.active && ctx.entry->exec) {
+		if (app->pending.active) {
 			/* One command waits at a time; the UI never blocks on it. */
 			free(app->pending.error);
 			app->pending = (struct cmd_pending){ 0 };
 		}
+		app->pending.waits_for_stop = false;
 		ret = ctx.entry->exec(&ctx, argc, argv);
 		if (ret == CMD_PENDING)
 			app->pending.active = true;
@@ -282,6 +315,7 @@ void cmd_finish(struct app *app, int status, const char *error)
 {
 	assert(app->pending.active);
 	app->pending.active = false;
+	app->pending.waits_for_stop = false;
 	app->pending.status = status;
 	free(app->pending.error);
 	app->pending.error = NULL;

@@ -21,12 +21,19 @@ static void print_json(const struct bus_event *ev, void *arg)
 	fflush(stdout);
 }
 
-/* Without --batch: messages are the command's output. */
+/* Without --batch: messages are the command's output, and the program's
+ * output passes through as it is. */
 static void print_message(const struct bus_event *ev, void *arg)
 {
-	const struct ev_message *m = ev->payload;
+	if (ev->type == EV_PROGRAM_OUTPUT) {
+		const struct ev_program_output *o = ev->payload;
 
-	fprintf(stdout, "%s\n", m->text ? m->text : "");
+		fputs(o->text ? o->text : "", stdout);
+	} else {
+		const struct ev_message *m = ev->payload;
+
+		fprintf(stdout, "%s\n", m->text ? m->text : "");
+	}
 	fflush(stdout);
 }
 
@@ -55,14 +62,19 @@ int app_script_run(struct app *app, const char *path)
 	size_t cap = 0;
 	ssize_t len;
 	int status = 0, lineno = 0, sigs[2];
+	bool must_fail;
 
 	if (!f) {
 		fprintf(stderr, "encide: cannot read script '%s': %s\n", path, strerror(errno));
 		return 2;
 	}
 	app->script = path;
-	bus_subscribe(app->bus, app->batch ? EV_ANY : EV_MESSAGE,
-		      app->batch ? print_json : print_message, NULL);
+	if (app->batch) {
+		bus_subscribe(app->bus, EV_ANY, print_json, NULL);
+	} else {
+		bus_subscribe(app->bus, EV_MESSAGE, print_message, NULL);
+		bus_subscribe(app->bus, EV_PROGRAM_OUTPUT, print_message, NULL);
+	}
 	sigs[0] = loop_signal_add(app->loop, SIGINT, on_quit_signal, app);
 	sigs[1] = loop_signal_add(app->loop, SIGTERM, on_quit_signal, app);
 	bus_dispatch(app->bus); /* what happened before the script (FILE_OPENED) */
@@ -79,6 +91,11 @@ int app_script_run(struct app *app, const char *path)
 			p++;
 		if (*p == '#' || *p == '\0')
 			continue;
+		/* "! COMMAND": the command must fail (scenario tests of bad input). */
+		must_fail = *p == '!';
+		if (must_fail)
+			for (p++; *p == ' ' || *p == '\t'; p++)
+				;
 		ret = cmd_run_line(app, p, "script", &err);
 		if (ret == CMD_PENDING) {
 			wait_pending(app);
@@ -92,6 +109,16 @@ int app_script_run(struct app *app, const char *path)
 		/* Run one iteration so fds ready now (output, signals) are seen. */
 		loop_run_once(app->loop, 0);
 		bus_dispatch(app->bus);
+		if (must_fail) {
+			if (ret >= 0) {
+				ret = -EINVAL;
+				err = strdup("the command was expected to fail, and succeeded");
+			} else {
+				ret = 0;
+				free(err);
+				err = NULL;
+			}
+		}
 		if (ret < 0) {
 			fprintf(stderr, "%s:%d: %s\n", path, lineno, err ? err : "failed");
 			status = 1;

@@ -14,6 +14,7 @@
 #include "app/loop.h"
 
 struct buffer;
+struct dbg;
 struct project;
 
 /* Where the user is in a buffer. */
@@ -28,12 +29,14 @@ struct cmd_pending {
 	bool active;  /* a command is waiting (the program runs, a timer...) */
 	int status;   /* its result once finished: 0 or negative */
 	char *error;  /* its message when status < 0 (owned) */
+	bool waits_for_stop; /* it ends when the program stops or exits */
 };
 
 struct app {
 	struct loop *loop;          /* the one event loop */
 	struct bus *bus;            /* the one bus */
 	struct project *project;    /* the project opened (build/) */
+	struct dbg *dbg;            /* the debugger (debugger/) */
 	struct buffer **bufs;       /* every open buffer (owned) */
 	size_t nbufs;               /* how many */
 	struct view view;           /* the editor's current buffer and cursor */

@@ -24,6 +24,31 @@
 	X(FILE_SAVED, file_saved, S(path) I(bytes) I(version))                 \
 	/* a file opened has unsaved edits from a session that ended */        \
 	X(RECOVERY_AVAILABLE, recovery_available, S(path) I(operations))       \
+	/* the debugged program was started (or attached to) */               \
+	X(INFERIOR_STARTED, inferior_started, I(pid) S(program))               \
+	/* every thread stopped; reason: breakpoint, step, signal, ... */      \
+	X(INFERIOR_STOPPED, inferior_stopped, S(reason) I(tid) I(pc)           \
+	  S(function) S(file) I(line) S(signal) I(breakpoint))                 \
+	/* the debugged program ended: exit status, or the signal that killed it */ \
+	X(INFERIOR_EXITED, inferior_exited, I(pid) I(status) S(signal))        \
+	/* what the program wrote to its terminal */                           \
+	X(PROGRAM_OUTPUT, program_output, S(stream) S(text))                   \
+	X(THREAD_NEW, thread_new, I(tid))                                      \
+	X(THREAD_EXITED, thread_exited, I(tid))                                \
+	/* a breakpoint was set (or moved to the next line with code) */       \
+	X(BREAKPOINT_SET, breakpoint_set, I(id) S(location) S(file) I(line)    \
+	  I(address) I(requested_line))                                        \
+	/* a build began (build/): the project's kind, target, parallel jobs */ \
+	X(BUILD_STARTED, build_started, S(project) S(kind) S(target) I(jobs)  \
+	  B(relink))                                                           \
+	/* a build step began: [done/total] action file (total 0: unknown) */  \
+	X(BUILD_PROGRESS, build_progress, I(done) I(total) S(action) S(file))  \
+	/* the compiler's error, warning or note; fixits "L:C-L:C: text" */    \
+	X(DIAGNOSTIC, diagnostic, S(file) I(line) I(column) S(severity)       \
+	  S(message) V(fixits))                                                \
+	/* a build ended; output is the target's executable when ok */         \
+	X(BUILD_FINISHED, build_finished, B(ok) I(errors) I(warnings)         \
+	  I(compiled) I(up_to_date) S(output) S(error))                        \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \
 	X(QUIT, quit, S(reason) I(status))
 

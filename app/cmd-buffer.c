@@ -142,6 +142,11 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 	long long n;
 	int err;
 
+	/* gdb's `delete breakpoints N`: the one name, two meanings. */
+	if (argc >= 2 && (strcmp(argv[1], "breakpoints") == 0 || strcmp(argv[1], "breakpoint") == 0))
+		return cmd_delete_breakpoints(ctx, argc, argv);
+	if (argc > 2)
+		return cmd_error(ctx, "usage: delete [N] | delete breakpoints [N...]");
 	if (need_buffer(ctx) < 0)
 		return -1;
 	n = count_arg(ctx, argc, argv, &ok);
@@ -161,10 +166,10 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_delete_entry = {
 	.name = "delete",
-	.usage = "[N]",
-	.help = "Delete N characters (default 1) from the cursor on",
+	.usage = "[N] | breakpoints [N...]",
+	.help = "Delete N characters (default 1) from the cursor on; or breakpoints N (all without N)",
 	.min_args = 0,
-	.max_args = 1,
+	.max_args = -1,
 	.exec = cmd_delete,
 };
 
@@ -284,7 +289,6 @@ static int cmd_undo_redo(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_undo_entry = {
 	.name = "undo",
-	.alias = "u",
 	.usage = "",
 	.help = "Undo the last change (itself recorded as a change)",
 	.min_args = 0,
@@ -459,7 +463,6 @@ const struct cmd_entry cmd_search_entry = {
 
 const struct cmd_entry cmd_search_next_entry = {
 	.name = "search-next",
-	.alias = "n",
 	.usage = "",
 	.help = "Move to the next match of the last search",
 	.min_args = 0,
@@ -469,7 +472,6 @@ const struct cmd_entry cmd_search_next_entry = {
 
 const struct cmd_entry cmd_search_prev_entry = {
 	.name = "search-prev",
-	.alias = "N",
 	.usage = "",
 	.help = "Move to the previous match of the last search",
 	.min_args = 0,

@@ -42,6 +42,48 @@ extern const struct cmd_entry cmd_search_prev_entry;
 extern const struct cmd_entry cmd_recover_entry;
 extern const struct cmd_entry cmd_discard_entry;
 
+/* cmd-debug.c */
+extern const struct cmd_entry cmd_file_entry;
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_start_entry;
+extern const struct cmd_entry cmd_continue_entry;
+extern const struct cmd_entry cmd_next_entry;
+extern const struct cmd_entry cmd_step_entry;
+extern const struct cmd_entry cmd_finish_entry;
+extern const struct cmd_entry cmd_until_entry;
+extern const struct cmd_entry cmd_jump_entry;
+extern const struct cmd_entry cmd_stepi_entry;
+extern const struct cmd_entry cmd_nexti_entry;
+extern const struct cmd_entry cmd_break_entry;
+extern const struct cmd_entry cmd_tbreak_entry;
+extern const struct cmd_entry cmd_enable_entry;
+extern const struct cmd_entry cmd_disable_entry;
+extern const struct cmd_entry cmd_condition_entry;
+extern const struct cmd_entry cmd_ignore_entry;
+extern const struct cmd_entry cmd_bt_entry;
+extern const struct cmd_entry cmd_frame_entry;
+extern const struct cmd_entry cmd_up_entry;
+extern const struct cmd_entry cmd_down_entry;
+extern const struct cmd_entry cmd_threads_entry;
+extern const struct cmd_entry cmd_thread_entry;
+extern const struct cmd_entry cmd_attach_entry;
+extern const struct cmd_entry cmd_detach_entry;
+extern const struct cmd_entry cmd_kill_entry;
+extern const struct cmd_entry cmd_interrupt_entry;
+/* `delete breakpoints [N...]` (the editor's `delete N` hands it over). */
+int cmd_delete_breakpoints(struct cmd_ctx *ctx, int argc, char **argv);
+/* Creates the session's debugger and its subscriptions; 0 or -ENOMEM. */
+int debug_attach(struct app *app);
+/* Kills (or detaches from) the program and frees the debugger. */
+void debug_detach(struct app *app);
+
+/* cmd-build.c */
+extern const struct cmd_entry cmd_build_entry;
+extern const struct cmd_entry cmd_relink_entry;
+extern const struct cmd_entry cmd_build_cancel_entry;
+extern const struct cmd_entry cmd_target_entry;
+extern const struct cmd_entry cmd_build_info_entry;
+
 /* cmd-expect.c */
 extern const struct cmd_entry cmd_expect_file_entry;
 extern const struct cmd_entry cmd_expect_entry;

@@ -1,0 +1,758 @@
+/* The debugger's commands, named as gdb names them: run, start, continue,
+ * next, step, finish, until, jump, stepi, nexti, break, tbreak, delete
+ * breakpoints, disable, enable, condition, ignore, bt, frame, up, down,
+ * threads, thread, attach, detach, kill, interrupt, file. Resuming commands
+ * are pending until the program stops or exits, so scripts wait for them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cmd-int.h"
+#include "build/build.h"
+#include "debugger/debugger.h"
+#include "editor/editor.h"
+
+/* Line `line` of the file at path, without its newline, into buf. */
+static bool source_line(const char *path, int line, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return false;
+	while (fgets(buf, (int)size, f)) {
+		size_t len = strlen(buf);
+		bool whole = len > 0 && buf[len - 1] == '\n';
+
+		if (whole)
+			n++;
+		if (n == line || (!whole && n + 1 == line && feof(f))) {
+			buf[strcspn(buf, "\n")] = '\0';
+			fclose(f);
+			return true;
+		}
+	}
+	fclose(f);
+	return false;
+}
+
+/* Says where the program stopped, or how it ended, the way gdb does. */
+static void describe(struct app *app, const struct bus_event *ev)
+{
+	char head[512], text[1024], src[512];
+
+	if (ev->type == EV_INFERIOR_EXITED) {
+		const struct ev_inferior_exited *e = ev->payload;
+
+		if (e->signal)
+			snprintf(text, sizeof(text), "[process %lld killed by %s]", (long long)e->pid, e->signal);
+		else if (e->status)
+			snprintf(text, sizeof(text), "[process %lld exited with code %lld]", (long long)e->pid,
+				 (long long)e->status);
+		else
+			snprintf(text, sizeof(text), "[process %lld exited normally]", (long long)e->pid);
+		bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = text });
+		return;
+	}
+	{
+		const struct ev_inferior_stopped *e = ev->payload;
+		char where[400];
+
+		if (e->file)
+			snprintf(where, sizeof(where), "%s () at %s:%lld", e->function ? e->function : "??",
+				 e->file, (long long)e->line);
+		else
+			snprintf(where, sizeof(where), "0x%016llx in %s ()", (unsigned long long)e->pc,
+				 e->function ? e->function : "??");
+		if (e->breakpoint > 0)
+			snprintf(head, sizeof(head), "Breakpoint %lld, %s", (long long)e->breakpoint, where);
+		else if (e->signal)
+			snprintf(head, sizeof(head), "Program received %s, %s", e->signal, where);
+		else
+			snprintf(head, sizeof(head), "%s", where);
+		bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = head });
+		if (e->file && source_line(e->file, (int)e->line, src, sizeof(src))) {
+			snprintf(text, sizeof(text), "%lld\t%s", (long long)e->line, src);
+			bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = text });
+		}
+	}
+}
+
+/* Resuming commands wait for the stop (or the exit) they cause. */
+static void on_stop(const struct bus_event *ev, void *arg)
+{
+	struct app *app = arg;
+
+	describe(app, ev);
+	if (app->pending.active && app->pending.waits_for_stop)
+		cmd_finish(app, 0, NULL);
+}
+
+int debug_attach(struct app *app)
+{
+	app->dbg = dbg_new(app->loop, app->bus);
+	if (!app->dbg)
+		return -ENOMEM;
+	if (bus_subscribe(app->bus, EV_INFERIOR_STOPPED, on_stop, app) < 0 ||
+	    bus_subscribe(app->bus, EV_INFERIOR_EXITED, on_stop, app) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+void debug_detach(struct app *app)
+{
+	dbg_free(app->dbg);
+	app->dbg = NULL;
+}
+
+/* After a resuming call: pending while the program runs. */
+static int resumed(struct cmd_ctx *ctx, int err, char *msg)
+{
+	if (err < 0) {
+		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	free(msg);
+	if (dbg_state(ctx->app->dbg) == DBG_RUNNING) {
+		ctx->app->pending.waits_for_stop = true;
+		return CMD_PENDING;
+	}
+	return 0; /* it stopped (or ended) already; the event says where */
+}
+
+/* The program: set by `file`, else the project's built target. */
+static int ensure_program(struct cmd_ctx *ctx)
+{
+	if (dbg_program(ctx->app->dbg))
+		return 0;
+	return cmd_error(ctx, "%s: no program to debug (use 'file PROGRAM')", ctx->entry->name);
+}
+
+static int cmd_file(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	char *path = NULL, *msg = NULL;
+	int err;
+
+	if (argv[1][0] != '/' && app->project && asprintf(&path, "%s/%s", project_dir(app->project), argv[1]) < 0)
+		return cmd_error(ctx, "file: out of memory");
+	err = dbg_set_program(app->dbg, path ? path : argv[1], &msg);
+	free(path);
+	if (err < 0) {
+		cmd_error(ctx, "file: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	cmd_print(ctx, "debugging %s", dbg_program(app->dbg));
+	return 0;
+}
+
+const struct cmd_entry cmd_file_entry = {
+	.name = "file",
+	.usage = "PROGRAM",
+	.help = "Debug PROGRAM (an executable with debug information)",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_file,
+};
+
+static int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL;
+	int err;
+
+	if (ensure_program(ctx) < 0)
+		return -1;
+	err = dbg_run(ctx->app->dbg, argv + 1, strcmp(ctx->entry->name, "start") == 0, &msg);
+	return resumed(ctx, err, msg);
+}
+
+const struct cmd_entry cmd_run_entry = {
+	.name = "run",
+	.alias = "r",
+	.usage = "[ARGS...]",
+	.help = "Start the program (with ARGS) under the debugger",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_run,
+};
+
+const struct cmd_entry cmd_start_entry = {
+	.name = "start",
+	.usage = "[ARGS...]",
+	.help = "Start the program and stop at the beginning of main",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_run,
+};
+
+static int cmd_continue(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL;
+	int err = dbg_continue(ctx->app->dbg, &msg);
+
+	return resumed(ctx, err, msg);
+}
+
+const struct cmd_entry cmd_continue_entry = {
+	.name = "continue",
+	.alias = "c",
+	.usage = "",
+	.help = "Let the program run until a breakpoint, a signal or its end",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_continue,
+};
+
+/* next, step, stepi, nexti, finish: told apart by name. */
+static int cmd_step(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *name = ctx->entry->name;
+	enum dbg_step how = strcmp(name, "next") == 0 ? DBG_STEP_OVER
+			  : strcmp(name, "step") == 0 ? DBG_STEP_INTO
+			  : strcmp(name, "stepi") == 0 ? DBG_STEP_INSN
+			  : strcmp(name, "nexti") == 0 ? DBG_STEP_INSN_OVER : DBG_STEP_OUT;
+	char *msg = NULL;
+	int err = dbg_step(ctx->app->dbg, how, &msg);
+
+	return resumed(ctx, err, msg);
+}
+
+const struct cmd_entry cmd_next_entry = {
+	.name = "next",
+	.alias = "n",
+	.usage = "",
+	.help = "Run to the next line of this function, calls included",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_step,
+};
+
+const struct cmd_entry cmd_step_entry = {
+	.name = "step",
+	.alias = "s",
+	.usage = "",
+	.help = "Run to the next line, entering functions that have source",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_step,
+};
+
+const struct cmd_entry cmd_stepi_entry = {
+	.name = "stepi",
+	.alias = "si",
+	.usage = "",
+	.help = "Run one machine instruction",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_step,
+};
+
+const struct cmd_entry cmd_nexti_entry = {
+	.name = "nexti",
+	.alias = "ni",
+	.usage = "",
+	.help = "Run one machine instruction, a call as one",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_step,
+};
+
+const struct cmd_entry cmd_finish_entry = {
+	.name = "finish",
+	.alias = "fin",
+	.usage = "",
+	.help = "Run until the selected frame returns, and show the value it returns",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_step,
+};
+
+static int cmd_until(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL;
+	int err = argc == 1 ? dbg_step(ctx->app->dbg, DBG_STEP_OVER, &msg)
+			    : dbg_until(ctx->app->dbg, argv[1], &msg);
+
+	return resumed(ctx, err, msg);
+}
+
+const struct cmd_entry cmd_until_entry = {
+	.name = "until",
+	.alias = "u",
+	.usage = "[[FILE:]LINE]",
+	.help = "Run to LINE (or until the current frame returns); without LINE, like next",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_until,
+};
+
+static int cmd_jump(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL;
+	int err = dbg_jump(ctx->app->dbg, argv[1], &msg);
+
+	if (err < 0) {
+		cmd_error(ctx, "%s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_jump_entry = {
+	.name = "jump",
+	.alias = "j",
+	.usage = "[FILE:]LINE",
+	.help = "Set the next statement: move execution to LINE of the current function (it stays stopped)",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_jump,
+};
+
+static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	bool temporary = strcmp(ctx->entry->name, "tbreak") == 0;
+	char *msg = NULL, location[512];
+	int id, err;
+
+	if (ensure_program(ctx) < 0)
+		return -1;
+	if (argc == 1) {
+		/* The line under the cursor, like a click in the gutter. */
+		if (!app->view.buf)
+			return cmd_error(ctx, "%s: where? (FILE:LINE, LINE, FUNCTION or *ADDRESS)", ctx->entry->name);
+		snprintf(location, sizeof(location), "%s:%zu", buf_path(app->view.buf), app->view.line);
+	} else {
+		snprintf(location, sizeof(location), "%s", argv[1]);
+	}
+	err = dbg_break(app->dbg, location, temporary, &id, &msg);
+	if (err < 0) {
+		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	if (argc == 3) {
+		if (strcmp(argv[2], "if") != 0)
+			return cmd_error(ctx, "%s: expected 'if CONDITION' after the location", ctx->entry->name);
+	} else if (argc > 3) {
+		char *cond = NULL;
+		size_t len = 0;
+
+		if (strcmp(argv[2], "if") != 0)
+			return cmd_error(ctx, "%s: expected 'if CONDITION' after the location", ctx->entry->name);
+		for (int i = 3; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		cond = calloc(1, len);
+		for (int i = 3; cond && i < argc; i++) {
+			strcat(cond, argv[i]);
+			if (i + 1 < argc)
+				strcat(cond, " ");
+		}
+		if (!cond || dbg_break_condition(app->dbg, id, cond, NULL) < 0) {
+			free(cond);
+			return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
+		}
+		free(cond);
+	}
+	{
+		const struct dbg_bp_info *list;
+		size_t n = dbg_break_list(app->dbg, &list);
+
+		for (size_t i = 0; i < n; i++)
+			if (list[i].id == id)
+				cmd_print(ctx, "%s %d at %s:%d%s", temporary ? "Temporary breakpoint" : "Breakpoint",
+					  id, list[i].file ? list[i].file : list[i].location, list[i].line,
+					  dbg_pid(app->dbg) > 0 ? "" : " (set when the program runs)");
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_break_entry = {
+	.name = "break",
+	.alias = "b",
+	.usage = "[LOCATION [if CONDITION]]",
+	.help = "Stop at LOCATION: FILE:LINE, LINE, FUNCTION or *ADDRESS (default: the cursor's line)",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_break,
+};
+
+const struct cmd_entry cmd_tbreak_entry = {
+	.name = "tbreak",
+	.usage = "[LOCATION [if CONDITION]]",
+	.help = "Like break, but the breakpoint is deleted when first hit",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_break,
+};
+
+static int parse_id(struct cmd_ctx *ctx, const char *s, int *id)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end || v <= 0)
+		return cmd_error(ctx, "%s: '%s' is not a breakpoint number", ctx->entry->name, s);
+	*id = (int)v;
+	return 0;
+}
+
+/* delete breakpoints [N...], disable [N...], enable [N...]. */
+static int bp_each(struct cmd_ctx *ctx, int argc, char **argv, int first)
+{
+	struct app *app = ctx->app;
+	const char *name = ctx->entry->name;
+	char *msg = NULL;
+	int id, err = 0;
+
+	if (argc <= first) {
+		/* No numbers: all of them. */
+		const struct dbg_bp_info *list;
+		size_t n = dbg_break_list(app->dbg, &list);
+		int *ids = calloc(n ? n : 1, sizeof(*ids));
+
+		for (size_t i = 0; ids && i < n; i++)
+			ids[i] = list[i].id;
+		for (size_t i = 0; ids && i < n && err == 0; i++)
+			err = strcmp(name, "delete") == 0 ? dbg_break_delete(app->dbg, ids[i], &msg)
+							  : dbg_break_enable(app->dbg, ids[i], strcmp(name, "enable") == 0, &msg);
+		free(ids);
+	}
+	for (int i = first; i < argc && err == 0; i++) {
+		if (parse_id(ctx, argv[i], &id) < 0)
+			return -1;
+		err = strcmp(name, "delete") == 0 ? dbg_break_delete(app->dbg, id, &msg)
+						  : dbg_break_enable(app->dbg, id, strcmp(name, "enable") == 0, &msg);
+	}
+	if (err < 0) {
+		cmd_error(ctx, "%s: %s", name, msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_delete_breakpoints(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return bp_each(ctx, argc, argv, 2);
+}
+
+static int cmd_enable(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return bp_each(ctx, argc, argv, 1);
+}
+
+const struct cmd_entry cmd_enable_entry = {
+	.name = "enable",
+	.usage = "[N...]",
+	.help = "Enable breakpoints N (all without N)",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_enable,
+};
+
+const struct cmd_entry cmd_disable_entry = {
+	.name = "disable",
+	.usage = "[N...]",
+	.help = "Disable breakpoints N (all without N)",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_enable,
+};
+
+static int cmd_condition(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL, *cond = NULL;
+	size_t len = 1;
+	int id, err;
+
+	if (parse_id(ctx, argv[1], &id) < 0)
+		return -1;
+	for (int i = 2; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (argc > 2) {
+		cond = calloc(1, len);
+		for (int i = 2; cond && i < argc; i++) {
+			strcat(cond, argv[i]);
+			if (i + 1 < argc)
+				strcat(cond, " ");
+		}
+	}
+	err = dbg_break_condition(ctx->app->dbg, id, cond, &msg);
+	free(cond);
+	if (err < 0) {
+		cmd_error(ctx, "condition: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_condition_entry = {
+	.name = "condition",
+	.usage = "N [EXPRESSION]",
+	.help = "Stop at breakpoint N only when EXPRESSION is true (none: always)",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_condition,
+};
+
+static int cmd_ignore(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL, *end;
+	long count = strtol(argv[2], &end, 10);
+	int id, err;
+
+	if (parse_id(ctx, argv[1], &id) < 0)
+		return -1;
+	if (*end || count < 0)
+		return cmd_error(ctx, "ignore: '%s' is not a count", argv[2]);
+	err = dbg_break_ignore(ctx->app->dbg, id, (unsigned)count, &msg);
+	if (err < 0) {
+		cmd_error(ctx, "ignore: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_ignore_entry = {
+	.name = "ignore",
+	.usage = "N COUNT",
+	.help = "Pass breakpoint N the next COUNT times it is hit",
+	.min_args = 2,
+	.max_args = 2,
+	.exec = cmd_ignore,
+};
+
+static void print_frame(struct cmd_ctx *ctx, size_t i, const struct dbg_frame *f, bool selected)
+{
+	if (f->file)
+		cmd_print(ctx, "%s#%-2zu 0x%016llx in %s () at %s:%d", selected ? ">" : " ", i,
+			  (unsigned long long)f->pc, f->function ? f->function : "??", f->file, f->line);
+	else
+		cmd_print(ctx, "%s#%-2zu 0x%016llx in %s ()%s%s", selected ? ">" : " ", i,
+			  (unsigned long long)f->pc, f->function ? f->function : "??",
+			  f->module ? " from " : "", f->module ? f->module : "");
+}
+
+static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct dbg *dbg = ctx->app->dbg;
+	struct dbg_frame *frames;
+	size_t max = 100000;
+	ssize_t n;
+
+	if (argc == 2) {
+		char *end;
+		long v = strtol(argv[1], &end, 10);
+
+		if (*end || v <= 0)
+			return cmd_error(ctx, "bt: '%s' is not a number of frames", argv[1]);
+		max = (size_t)v;
+	}
+	n = dbg_backtrace(dbg, max, &frames);
+	if (n < 0)
+		return cmd_error(ctx, "bt: the program is not stopped");
+	for (ssize_t i = 0; i < n; i++)
+		print_frame(ctx, (size_t)i, &frames[i], (size_t)i == dbg_selected_frame(dbg));
+	free(frames);
+	return 0;
+}
+
+const struct cmd_entry cmd_bt_entry = {
+	.name = "bt",
+	.alias = "backtrace",
+	.usage = "[N]",
+	.help = "Show the call stack of the current thread (N innermost frames)",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_bt,
+};
+
+/* frame [N], up [N], down [N]. */
+static int cmd_frame(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct dbg *dbg = ctx->app->dbg;
+	const char *name = ctx->entry->name;
+	size_t cur = dbg_selected_frame(dbg), want = cur;
+	struct dbg_frame *frames;
+	char *msg = NULL;
+	long v = strcmp(name, "frame") == 0 ? (long)cur : 1;
+	ssize_t n;
+
+	if (argc == 2) {
+		char *end;
+
+		v = strtol(argv[1], &end, 10);
+		if (*end || v < 0)
+			return cmd_error(ctx, "%s: '%s' is not a frame number", name, argv[1]);
+	}
+	if (strcmp(name, "frame") == 0)
+		want = (size_t)v;
+	else if (strcmp(name, "up") == 0)
+		want = cur + (size_t)v;
+	else
+		want = (size_t)v > cur ? 0 : cur - (size_t)v;
+	if (dbg_select_frame(dbg, want, &msg) < 0) {
+		cmd_error(ctx, "%s: %s", name, msg ? msg : "no such frame");
+		free(msg);
+		return -1;
+	}
+	n = dbg_backtrace(dbg, want + 1, &frames);
+	if (n > (ssize_t)want)
+		print_frame(ctx, want, &frames[want], true);
+	free(frames);
+	return 0;
+}
+
+const struct cmd_entry cmd_frame_entry = {
+	.name = "frame",
+	.alias = "f",
+	.usage = "[N]",
+	.help = "Select frame N (0 is the innermost) and show it",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_frame,
+};
+
+const struct cmd_entry cmd_up_entry = {
+	.name = "up",
+	.usage = "[N]",
+	.help = "Select the frame N calls out (the caller)",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_frame,
+};
+
+const struct cmd_entry cmd_down_entry = {
+	.name = "down",
+	.usage = "[N]",
+	.help = "Select the frame N calls in (the callee)",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_frame,
+};
+
+static int cmd_threads(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct dbg_thread_info *v;
+	ssize_t n = dbg_threads(ctx->app->dbg, &v);
+
+	if (n < 0)
+		return cmd_error(ctx, "threads: the program is not stopped");
+	for (ssize_t i = 0; i < n; i++)
+		cmd_print(ctx, "%s Thread %d 0x%016llx in %s ()%s%s%s%d", v[i].current ? "*" : " ", v[i].tid,
+			  (unsigned long long)v[i].pc, v[i].function ? v[i].function : "??",
+			  v[i].file ? " at " : "", v[i].file ? v[i].file : "", v[i].file ? ":" : "", v[i].line);
+	free(v);
+	return 0;
+}
+
+const struct cmd_entry cmd_threads_entry = {
+	.name = "threads",
+	.usage = "",
+	.help = "List the program's threads and where each one is",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_threads,
+};
+
+static int cmd_thread(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL, *end;
+	long tid = strtol(argv[1], &end, 10);
+
+	if (*end || tid <= 0)
+		return cmd_error(ctx, "thread: '%s' is not a thread id", argv[1]);
+	if (dbg_select_thread(ctx->app->dbg, (pid_t)tid, &msg) < 0) {
+		cmd_error(ctx, "thread: %s", msg ? msg : "no such thread");
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_thread_entry = {
+	.name = "thread",
+	.usage = "TID",
+	.help = "Make thread TID the one commands act on",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_thread,
+};
+
+static int cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL, *end;
+	long pid = strtol(argv[1], &end, 10);
+	int err;
+
+	if (*end || pid <= 0)
+		return cmd_error(ctx, "attach: '%s' is not a process id", argv[1]);
+	err = dbg_attach(ctx->app->dbg, (pid_t)pid, &msg);
+	if (err < 0) {
+		cmd_error(ctx, "attach: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_attach_entry = {
+	.name = "attach",
+	.usage = "PID",
+	.help = "Debug the running process PID (it stops)",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_attach,
+};
+
+/* detach, kill, interrupt: no arguments, one call each. */
+static int cmd_process(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct dbg *dbg = ctx->app->dbg;
+	const char *name = ctx->entry->name;
+	char *msg = NULL;
+	int err = strcmp(name, "detach") == 0 ? dbg_detach(dbg, &msg)
+		: strcmp(name, "kill") == 0 ? dbg_kill(dbg, &msg) : dbg_interrupt(dbg, &msg);
+
+	if (err < 0) {
+		cmd_error(ctx, "%s: %s", name, msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_detach_entry = {
+	.name = "detach",
+	.usage = "",
+	.help = "Let the program go on without the debugger",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_process,
+};
+
+const struct cmd_entry cmd_kill_entry = {
+	.name = "kill",
+	.alias = "k",
+	.usage = "",
+	.help = "Kill the program",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_process,
+};
+
+const struct cmd_entry cmd_interrupt_entry = {
+	.name = "interrupt",
+	.usage = "",
+	.help = "Stop the running program (all threads)",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_process,
+};

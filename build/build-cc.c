@@ -1,0 +1,120 @@
+/* encide-cc: the compiler wrapper through which CMake (as a launcher), Meson
+ * (as "CC=encide-cc cc") and Make (as CC=encide-cc) projects are built. A
+ * compile gets the EnC profile (their -O2 dropped), its exact command is
+ * appended to $ENCIDE_CC_LOG as one JSON line, and the real compiler is
+ * exec'd in place: no shell, no second process. Anything else (a link, a
+ * --version probe) runs unchanged, links recorded too.
+ *
+ *   encide-cc gcc ARGS...   launcher form: the compiler is the first word
+ *   encide-cc ARGS...       CC form: the compiler is $ENCIDE_REAL_CC or cc
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "build/build-int.h"
+
+/* Appends one record to the log (one write on an O_APPEND fd, so parallel
+ * compiles do not interleave). */
+static void record(const char *log, const char *kind, char *const *argv, const char *file,
+		   const char *output, const char *depfile)
+{
+	struct json_object *o = json_object_new_object(), *args = json_object_new_array();
+	char cwd[PATH_MAX], *line = NULL;
+	int fd;
+
+	if (!o || !args || !getcwd(cwd, sizeof(cwd)))
+		goto out;
+	for (size_t i = 0; argv[i]; i++)
+		json_object_array_add(args, json_object_new_string(argv[i]));
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	json_object_object_add(o, "directory", json_object_new_string(cwd));
+	json_object_object_add(o, "arguments", args);
+	args = NULL;
+	if (file)
+		json_object_object_add(o, "file", json_object_new_string(file));
+	json_object_object_add(o, "output", json_object_new_string(output));
+	if (depfile)
+		json_object_object_add(o, "depfile", json_object_new_string(depfile));
+	if (asprintf(&line, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+									 JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		goto out;
+	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write(fd, line, strlen(line)) < 0)
+			fprintf(stderr, "encide-cc: %s: %s\n", log, strerror(errno));
+		close(fd);
+	}
+out:
+	free(line);
+	json_object_put(args);
+	json_object_put(o);
+}
+
+/* True when word looks like a compiler rather than an argument. */
+static bool is_compiler(const char *word)
+{
+	const char *base = strrchr(word, '/') ? strrchr(word, '/') + 1 : word;
+	size_t n = strlen(base);
+
+	if (word[0] == '-' || (n > 2 && (strcmp(base + n - 2, ".c") == 0 || strcmp(base + n - 2, ".o") == 0)))
+		return false;
+	return strstr(base, "cc") || strstr(base, "clang") || strstr(base, "c99") || strstr(base, "tcc");
+}
+
+int main(int argc, char **argv)
+{
+	const char *log = getenv("ENCIDE_CC_LOG"), *depdir = getenv("ENCIDE_CC_DEPDIR");
+	const char *real = getenv("ENCIDE_REAL_CC"), *src = NULL, *output = NULL;
+	char **cmd = NULL, **prof = NULL, *depfile = NULL, *dep_hint = NULL, *abs_out = NULL, cwd[PATH_MAX];
+	size_t n = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: encide-cc [COMPILER] ARGS... (the EnC profile wrapper)\n");
+		return 2;
+	}
+	if (!is_compiler(argv[1])) {
+		if (build_argv_push(&cmd, &n, real && *real ? real : "cc") < 0)
+			goto nomem;
+	}
+	for (int i = 1; i < argc; i++)
+		if (build_argv_push(&cmd, &n, argv[i]) < 0)
+			goto nomem;
+	switch (build_cmd_classify(cmd, &src, &output)) {
+	case BUILD_CMD_COMPILE:
+		if (depdir && *depdir && getcwd(cwd, sizeof(cwd))) {
+			abs_out = output ? build_path_abs(cwd, output) : NULL;
+			if (abs_out && asprintf(&dep_hint, "%s/%016llx.d", depdir,
+						(unsigned long long)build_fnv(BUILD_FNV0, abs_out, strlen(abs_out))) < 0)
+				dep_hint = NULL;
+		}
+		if (build_profile_apply(&prof, cmd, dep_hint, &depfile) < 0)
+			goto nomem;
+		if (log && *log && output)
+			record(log, "compile", prof, src, output, depfile);
+		build_argv_free(cmd);
+		cmd = prof;
+		break;
+	case BUILD_CMD_LINK:
+		if (log && *log)
+			record(log, "link", cmd, NULL, output, NULL);
+		break;
+	case BUILD_CMD_OTHER:
+		break;
+	}
+	free(depfile);
+	free(dep_hint);
+	free(abs_out);
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "encide-cc: cannot run '%s': %s\n", cmd[0], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+nomem:
+	fprintf(stderr, "encide-cc: out of memory\n");
+	return 1;
+}

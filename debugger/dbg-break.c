@@ -1,0 +1,510 @@
+/* Breakpoints: user ones (by file:line, function or address, with
+ * conditions, ignore counts, temporary) and internal ones (stepping, EnC),
+ * planted as int3 bytes. A breakpoint is kept as its location text and is
+ * resolved again for each run of the program, so it survives re-runs.
+ *
+ * Stepping over a breakpoint's own instruction: with every thread stopped
+ * (all-stop), the byte is restored, the one thread single-steps, the int3
+ * goes back, and only then does anything resume, so no other thread can run
+ * through the hole.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debugger/dbg-int.h"
+
+static const uint8_t INT3 = 0xcc;
+
+struct dbg_bp *dbg_break_at(struct dbg *dbg, uint64_t addr)
+{
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		struct dbg_bp *bp = dbg->bps[i];
+
+		for (size_t j = 0; j < bp->nsites; j++)
+			if (bp->sites[j].addr == addr && bp->sites[j].inserted && !bp->deleted)
+				return bp;
+	}
+	return NULL;
+}
+
+/* The inserted site at addr (any breakpoint), to share one int3. */
+static struct dbg_site *site_at(struct dbg *dbg, uint64_t addr, struct dbg_site *except)
+{
+	for (size_t i = 0; i < dbg->nbps; i++)
+		for (size_t j = 0; j < dbg->bps[i]->nsites; j++) {
+			struct dbg_site *s = &dbg->bps[i]->sites[j];
+
+			if (s != except && s->addr == addr && s->inserted)
+				return s;
+		}
+	return NULL;
+}
+
+void dbg_break_unpatch(struct dbg *dbg, uint64_t addr, void *buf, size_t len)
+{
+	for (size_t i = 0; i < dbg->nbps; i++)
+		for (size_t j = 0; j < dbg->bps[i]->nsites; j++) {
+			struct dbg_site *s = &dbg->bps[i]->sites[j];
+
+			if (s->inserted && s->addr >= addr && s->addr < addr + len)
+				((uint8_t *)buf)[s->addr - addr] = s->saved;
+		}
+}
+
+static int site_insert(struct dbg *dbg, struct dbg_site *s)
+{
+	struct dbg_site *other = site_at(dbg, s->addr, s);
+	int err;
+
+	if (s->inserted)
+		return 0;
+	if (other) {
+		s->saved = other->saved; /* the int3 is there already */
+		s->inserted = true;
+		return 0;
+	}
+	err = dbg_read(dbg, s->addr, &s->saved, 1);
+	if (err == 0)
+		err = dbg_write(dbg, s->addr, &INT3, 1);
+	if (err == 0)
+		s->inserted = true;
+	return err;
+}
+
+static void site_remove(struct dbg *dbg, struct dbg_site *s)
+{
+	if (!s->inserted)
+		return;
+	s->inserted = false;
+	if (!site_at(dbg, s->addr, s) && dbg->pid > 0)
+		dbg_write(dbg, s->addr, &s->saved, 1);
+}
+
+/* Where location is, in the running (or loaded) program: one or more
+ * addresses, the file and line, and the line asked for when it moved. */
+static int resolve(struct dbg *dbg, struct dbg_bp *bp, char **errmsg)
+{
+	const char *loc = bp->location, *colon = strrchr(loc, ':');
+	uint64_t *addrs = NULL, low, high;
+	ssize_t n = 0;
+	int line = 0, asked = 0;
+	const char *file = NULL;
+	char *fname = NULL, *end;
+
+	if (loc[0] == '*') {
+		uint64_t a = strtoull(loc + 1, &end, 0);
+
+		if (*end || end == loc + 1)
+			return dbg_fail(errmsg, -EINVAL, "'%s' is not an address", loc + 1);
+		addrs = malloc(sizeof(*addrs));
+		if (!addrs)
+			return -ENOMEM;
+		addrs[0] = a;
+		n = 1;
+	} else if ((colon && (line = (int)strtol(colon + 1, &end, 10)) > 0 && !*end) ||
+		   ((line = (int)strtol(loc, &end, 10)) > 0 && !*end)) {
+		if (colon) {
+			fname = strndup(loc, (size_t)(colon - loc));
+		} else if (dbg->stop_file) {
+			fname = strdup(dbg->stop_file);
+		} else {
+			/* A bare line: the file that defines main. */
+			const char *fn;
+
+			if (dbg_function_by_name(dbg, "main", &low, &high) &&
+			    dbg_pc_line(dbg, low, &file, &asked, &fn) && file)
+				fname = strdup(file);
+		}
+		if (!fname)
+			return dbg_fail(errmsg, -ENOENT, "which file is line %d in? Say FILE:%d", line, line);
+		if (!dbg_file_known(dbg, fname)) {
+			int err = dbg_fail(errmsg, -ENOENT, "no source file named '%s' in the program", fname);
+
+			free(fname);
+			return err;
+		}
+		asked = line;
+		for (; line < asked + 200; line++) {
+			n = dbg_line_addresses(dbg, fname, line, &addrs, &file);
+			if (n != 0)
+				break;
+		}
+		if (n <= 0) {
+			int err = dbg_fail(errmsg, -ENOENT, "no code at or after line %d of '%s'", asked, fname);
+
+			free(fname);
+			return err;
+		}
+		free(fname);
+	} else {
+		if (!dbg_function_by_name(dbg, loc, &low, &high))
+			return dbg_fail(errmsg, -ENOENT, "no function '%s' in the program", loc);
+		addrs = malloc(sizeof(*addrs));
+		if (!addrs)
+			return -ENOMEM;
+		addrs[0] = dbg_after_prologue(dbg, low, high);
+		n = 1;
+	}
+	free(bp->sites);
+	bp->sites = calloc((size_t)n, sizeof(*bp->sites));
+	if (!bp->sites) {
+		free(addrs);
+		return -ENOMEM;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		bp->sites[i].addr = addrs[i];
+	bp->nsites = (size_t)n;
+	free(addrs);
+	/* What the user sees: where the first site is. */
+	{
+		const char *f, *fn;
+		int l;
+
+		free(bp->file);
+		free(bp->function);
+		bp->file = bp->function = NULL;
+		if (dbg_pc_line(dbg, bp->sites[0].addr, &f, &l, &fn)) {
+			bp->file = strdup(f);
+			bp->info.line = l;
+		}
+		bp->function = fn ? strdup(fn) : NULL;
+		bp->info.file = bp->file;
+		bp->info.function = bp->function;
+		bp->info.address = bp->sites[0].addr;
+		bp->info.nsites = bp->nsites;
+	}
+	if (bp->info.id > 0) {
+		bus_emit_breakpoint_set(dbg->bus, &(struct ev_breakpoint_set){
+			.id = bp->info.id, .location = bp->location, .file = bp->file,
+			.line = bp->info.line, .address = (int64_t)bp->info.address,
+			.requested_line = asked });
+		if (asked && asked != bp->info.line) {
+			char text[256];
+
+			snprintf(text, sizeof(text), "breakpoint %d: line %d has no code; set at line %d",
+				 bp->info.id, asked, bp->info.line);
+			bus_emit_message(dbg->bus, &(struct ev_message){ .level = "info", .text = text });
+		}
+	}
+	return 0;
+}
+
+static struct dbg_bp *bp_new(struct dbg *dbg, const char *location)
+{
+	struct dbg_bp **v = realloc(dbg->bps, (dbg->nbps + 1) * sizeof(*v));
+	struct dbg_bp *bp;
+
+	if (!v)
+		return NULL;
+	dbg->bps = v;
+	bp = calloc(1, sizeof(*bp));
+	if (!bp || !(bp->location = strdup(location))) {
+		free(bp);
+		return NULL;
+	}
+	bp->info.location = bp->location;
+	bp->info.enabled = true;
+	v[dbg->nbps++] = bp;
+	return bp;
+}
+
+static void bp_free(struct dbg_bp *bp)
+{
+	free(bp->location);
+	free(bp->file);
+	free(bp->function);
+	free(bp->condition);
+	free(bp->sites);
+	free(bp);
+}
+
+/* Removes bp from the list and frees it (its int3s out first). */
+static void bp_drop(struct dbg *dbg, struct dbg_bp *bp)
+{
+	for (size_t j = 0; j < bp->nsites; j++)
+		site_remove(dbg, &bp->sites[j]);
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		if (dbg->bps[i] == bp) {
+			memmove(&dbg->bps[i], &dbg->bps[i + 1], (dbg->nbps - i - 1) * sizeof(*dbg->bps));
+			dbg->nbps--;
+			break;
+		}
+	}
+	bp_free(bp);
+}
+
+int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, char **errmsg)
+{
+	struct dbg_bp *bp;
+	int err;
+
+	if (!dbg->program)
+		return dbg_fail(errmsg, -ENOENT, "no program (use 'file PROGRAM', or build first)");
+	bp = bp_new(dbg, location);
+	if (!bp)
+		return dbg_fail(errmsg, -ENOMEM, "out of memory");
+	bp->info.id = dbg->next_bp_id;
+	bp->info.temporary = temporary;
+	err = resolve(dbg, bp, errmsg);
+	if (err < 0) {
+		bp_drop(dbg, bp);
+		return err;
+	}
+	dbg->next_bp_id++;
+	if (dbg->pid > 0) {
+		for (size_t j = 0; j < bp->nsites; j++)
+			site_insert(dbg, &bp->sites[j]);
+	} else {
+		/* Before the run the addresses are the file's: resolved again
+		 * when the program is loaded (a PIE moves). */
+		bp->nsites = 0;
+	}
+	*id = bp->info.id;
+	return 0;
+}
+
+static struct dbg_bp *bp_by_id(struct dbg *dbg, int id)
+{
+	for (size_t i = 0; i < dbg->nbps; i++)
+		if (dbg->bps[i]->info.id == id && !dbg->bps[i]->deleted)
+			return dbg->bps[i];
+	return NULL;
+}
+
+int dbg_break_delete(struct dbg *dbg, int id, char **errmsg)
+{
+	struct dbg_bp *bp = bp_by_id(dbg, id);
+
+	if (!bp)
+		return dbg_fail(errmsg, -ENOENT, "no breakpoint %d", id);
+	bp_drop(dbg, bp);
+	return 0;
+}
+
+int dbg_break_enable(struct dbg *dbg, int id, bool enable, char **errmsg)
+{
+	struct dbg_bp *bp = bp_by_id(dbg, id);
+
+	if (!bp)
+		return dbg_fail(errmsg, -ENOENT, "no breakpoint %d", id);
+	bp->info.enabled = enable;
+	for (size_t j = 0; j < bp->nsites && dbg->pid > 0; j++) {
+		if (enable)
+			site_insert(dbg, &bp->sites[j]);
+		else
+			site_remove(dbg, &bp->sites[j]);
+	}
+	return 0;
+}
+
+int dbg_break_condition(struct dbg *dbg, int id, const char *cond, char **errmsg)
+{
+	struct dbg_bp *bp = bp_by_id(dbg, id);
+	char *copy = NULL;
+
+	if (!bp)
+		return dbg_fail(errmsg, -ENOENT, "no breakpoint %d", id);
+	if (cond && !(copy = strdup(cond)))
+		return dbg_fail(errmsg, -ENOMEM, "out of memory");
+	free(bp->condition);
+	bp->condition = copy;
+	bp->info.condition = copy;
+	return 0;
+}
+
+int dbg_break_ignore(struct dbg *dbg, int id, unsigned count, char **errmsg)
+{
+	struct dbg_bp *bp = bp_by_id(dbg, id);
+
+	if (!bp)
+		return dbg_fail(errmsg, -ENOENT, "no breakpoint %d", id);
+	bp->info.ignore = count;
+	return 0;
+}
+
+size_t dbg_break_list(struct dbg *dbg, const struct dbg_bp_info **out)
+{
+	static struct dbg_bp_info *list; /* rebuilt on each call */
+	size_t n = 0;
+
+	free(list);
+	list = calloc(dbg->nbps ? dbg->nbps : 1, sizeof(*list));
+	if (!list) {
+		*out = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < dbg->nbps; i++)
+		if (dbg->bps[i]->info.id > 0 && !dbg->bps[i]->deleted)
+			list[n++] = dbg->bps[i]->info;
+	*out = list;
+	return n;
+}
+
+void dbg_set_condition_evaluator(struct dbg *dbg, dbg_cond_fn *fn, void *arg)
+{
+	dbg->cond_fn = fn;
+	dbg->cond_arg = arg;
+}
+
+void dbg_break_insert_all(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		struct dbg_bp *bp = dbg->bps[i];
+
+		if (bp->info.id > 0 && (bp->nsites == 0 || !bp->sites[0].inserted)) {
+			char *err = NULL;
+
+			if (resolve(dbg, bp, &err) < 0) {
+				char *text = NULL;
+
+				if (asprintf(&text, "breakpoint %d (%s): %s", bp->info.id, bp->location,
+					     err ? err : "not found") >= 0)
+					bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
+				free(text);
+				free(err);
+				continue;
+			}
+		}
+		if (!bp->info.enabled)
+			continue;
+		for (size_t j = 0; j < bp->nsites; j++)
+			site_insert(dbg, &bp->sites[j]);
+	}
+}
+
+void dbg_break_remove_all(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nbps; i++)
+		for (size_t j = 0; j < dbg->bps[i]->nsites; j++)
+			site_remove(dbg, &dbg->bps[i]->sites[j]);
+}
+
+void dbg_break_process_gone(struct dbg *dbg)
+{
+	/* Internal breakpoints die with the process; user ones wait for the
+	 * next run, their sites to be resolved again. */
+	for (size_t i = dbg->nbps; i-- > 0;) {
+		struct dbg_bp *bp = dbg->bps[i];
+
+		if (bp->info.id < 0) {
+			bp->nsites = 0;
+			bp_drop(dbg, bp);
+			continue;
+		}
+		free(bp->sites);
+		bp->sites = NULL;
+		bp->nsites = 0;
+	}
+}
+
+int dbg_break_internal(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_bp_hit_fn *hit)
+{
+	char loc[32];
+	struct dbg_bp *bp;
+
+	snprintf(loc, sizeof(loc), "*0x%llx", (unsigned long long)addr);
+	bp = bp_new(dbg, loc);
+	if (!bp)
+		return 0;
+	bp->info.id = dbg->next_internal_id--;
+	bp->info.temporary = hit == NULL; /* no action: a one-shot stop */
+	bp->hit = hit;
+	bp->frame_sp = frame_sp;
+	bp->sites = calloc(1, sizeof(*bp->sites));
+	if (!bp->sites) {
+		bp_drop(dbg, bp);
+		return 0;
+	}
+	bp->sites[0].addr = addr;
+	bp->nsites = 1;
+	if (dbg->pid > 0)
+		site_insert(dbg, &bp->sites[0]);
+	return bp->info.id;
+}
+
+void dbg_break_internal_delete(struct dbg *dbg, int id)
+{
+	struct dbg_bp *bp = bp_by_id(dbg, id);
+
+	if (bp && id < 0)
+		bp_drop(dbg, bp);
+}
+
+bool dbg_break_hit(struct dbg *dbg, struct dbg_thread *t, struct dbg_bp *bp)
+{
+	uint64_t pc = t->regs.rip;
+
+	/* Several breakpoints may share the address: any that stops, stops. */
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		struct dbg_bp *b = dbg->bps[i];
+		bool here = false;
+
+		for (size_t j = 0; j < b->nsites; j++)
+			here |= b->sites[j].addr == pc && b->sites[j].inserted;
+		if (!here || b->deleted || !b->info.enabled)
+			continue;
+		if (b->info.id < 0) {
+			/* Internal: only in the frame it was meant for. */
+			if (b->frame_sp && t->regs.rsp < b->frame_sp)
+				continue;
+			if (b->hit)
+				return b->hit(dbg, b, t);
+			if (!dbg->step.active) {
+				/* A one-shot stop (run to main): gone once hit. */
+				b->deleted = true;
+				bp_drop(dbg, b);
+				return true;
+			}
+			return true;
+		}
+		if (b->info.ignore > 0) {
+			b->info.ignore--;
+			b->info.hits++;
+			continue;
+		}
+		if (b->condition && dbg->cond_fn) {
+			char *err = NULL;
+			int r;
+
+			dbg->state = DBG_STOPPED; /* the evaluator reads the stopped thread */
+			dbg->current = t->tid;
+			dbg->frame = 0;
+			r = dbg->cond_fn(dbg, b->condition, dbg->cond_arg, &err);
+			dbg->state = DBG_RUNNING;
+			if (r < 0) {
+				char text[512];
+
+				snprintf(text, sizeof(text), "breakpoint %d: cannot evaluate '%s': %s",
+					 b->info.id, b->condition, err ? err : "error");
+				bus_emit_message(dbg->bus, &(struct ev_message){ .level = "error", .text = text });
+			}
+			free(err);
+			if (r == 0)
+				continue;
+		}
+		b->info.hits++;
+		(void)bp;
+		return true;
+	}
+	return false;
+}
+
+int dbg_break_step_over(struct dbg *dbg, struct dbg_thread *t)
+{
+	struct dbg_site *s;
+	uint8_t saved;
+	int err;
+
+	if (dbg_regs(dbg, t) < 0 || !(s = site_at(dbg, t->regs.rip, NULL)))
+		return 0;
+	saved = s->saved;
+	err = dbg_write(dbg, s->addr, &saved, 1);
+	if (err < 0)
+		return err;
+	err = dbg_singlestep(dbg, t);
+	if (dbg->pid > 0)
+		dbg_write(dbg, s->addr, &INT3, 1);
+	return err;
+}

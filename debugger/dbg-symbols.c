@@ -1,0 +1,633 @@
+/* What DWARF and the symbol tables say about the program's code: modules
+ * (libdwfl, from the file before the program runs and from /proc/PID/maps
+ * while it does), line tables turned into one sorted array of rows per
+ * module, functions by address and by name, and unwinding.
+ *
+ * A module's rows are every line-table row of every CU, biased to run-time
+ * addresses and sorted: the row for a PC is the last one at or below it, and
+ * a row with `end` set closes a sequence (no code after it).
+ */
+#include <dwarf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include <elfutils/libdw.h>
+
+#include "debugger/dbg-int.h"
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static const Dwfl_Callbacks proc_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static void modules_release(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		struct dbg_module *m = &dbg->mods[i];
+
+		for (size_t j = 0; j < m->nfiles; j++)
+			free(m->files[j]);
+		free(m->files);
+		free(m->rows);
+		free(m->name);
+	}
+	free(dbg->mods);
+	dbg->mods = NULL;
+	dbg->nmods = 0;
+}
+
+void dbg_symbols_release(struct dbg *dbg)
+{
+	modules_release(dbg);
+	if (dbg->dwfl)
+		dwfl_end(dbg->dwfl);
+	dbg->dwfl = NULL;
+	dbg->dwfl_live = false;
+	dbg->dwfl_attached = false;
+}
+
+struct Dwfl *dbg_dwfl(struct dbg *dbg)
+{
+	return dbg->dwfl;
+}
+
+static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg)
+{
+	struct dbg *dbg = arg;
+	struct dbg_module *v = realloc(dbg->mods, (dbg->nmods + 1) * sizeof(*v));
+	Dwarf_Addr low, high;
+
+	if (!v)
+		return DWARF_CB_ABORT;
+	dbg->mods = v;
+	dwfl_module_info(mod, NULL, &low, &high, NULL, NULL, NULL, NULL);
+	v[dbg->nmods++] = (struct dbg_module){ .mod = mod, .name = strdup(name ? name : "?"),
+					       .low = low, .high = high };
+	return DWARF_CB_OK;
+}
+
+/* True when the CU was compiled with optimisation: "-O1".."-O3", "-Os"... in
+ * DW_AT_producer (gcc records its flags there). */
+static const char *optimisation_flag(Dwarf_Die *cu)
+{
+	Dwarf_Attribute attr;
+	const char *producer = dwarf_formstring(dwarf_attr(cu, DW_AT_producer, &attr));
+	const char *p = producer, *last = NULL;
+
+	while (p && (p = strstr(p, " -O"))) {
+		last = p + 1;
+		p += 3;
+	}
+	if (!last || strncmp(last, "-O0", 3) == 0 || (strncmp(last, "-O", 2) == 0 && last[2] == ' '))
+		return NULL;
+	return last;
+}
+
+int dbg_set_program(struct dbg *dbg, const char *path, char **errmsg)
+{
+	char real[4096];
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	Dwarf *dw;
+	Dwarf_Die *cu = NULL;
+	size_t ncus = 0;
+	char header[4] = { 0 };
+	int fd;
+
+	if (dbg->pid > 0)
+		return dbg_fail(errmsg, -EBUSY, "the program is running: 'kill' it before changing it");
+	if (!realpath(path, real))
+		return dbg_fail(errmsg, -errno, "program '%s': %s", path, strerror(errno));
+	fd = open(real, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dbg_fail(errmsg, -errno, "program '%s': %s", path, strerror(errno));
+	if (read(fd, header, 4) != 4 || memcmp(header, "\177ELF", 4) != 0) {
+		close(fd);
+		return dbg_fail(errmsg, -ENOEXEC, "program '%s' is not an ELF executable", path);
+	}
+	close(fd);
+	dwfl = dwfl_begin(&offline_callbacks);
+	if (!dwfl)
+		return dbg_fail(errmsg, -ENOMEM, "libdwfl: %s", dwfl_errmsg(-1));
+	dwfl_report_begin(dwfl);
+	mod = dwfl_report_offline(dwfl, real, real, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	if (!mod) {
+		int err = dbg_fail(errmsg, -ENOEXEC, "program '%s': %s", path, dwfl_errmsg(-1));
+
+		dwfl_end(dwfl);
+		return err;
+	}
+	dw = dwfl_module_getdwarf(mod, &bias);
+	while (dw && (cu = dwfl_module_nextcu(mod, cu, &bias)))
+		ncus++;
+	if (!dw || ncus == 0) {
+		dwfl_end(dwfl);
+		return dbg_fail(errmsg, -ENODATA, "program '%s' has no debug information: build it with -g "
+				"(encide's build does)", path);
+	}
+	dbg_symbols_release(dbg);
+	free(dbg->program);
+	dbg->program = strdup(real);
+	dbg->dwfl = dwfl;
+	dwfl_getmodules(dwfl, add_module, dbg, 0);
+	/* Optimised code can be debugged, but not edited and continued. */
+	cu = NULL;
+	while ((cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		const char *flag = optimisation_flag(cu);
+		char *text;
+
+		if (flag && asprintf(&text, "'%s' was compiled with %.*s: stepping and variables may be "
+				     "wrong, and Edit and Continue refuses it (rebuild with -O0)",
+				     dwarf_diename(cu) ? dwarf_diename(cu) : "?",
+				     (int)strcspn(flag, " "), flag) >= 0) {
+			bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
+			free(text);
+		}
+	}
+	return 0;
+}
+
+static uint64_t maps_hash(pid_t pid);
+
+int dbg_symbols_refresh(struct dbg *dbg, char **errmsg)
+{
+	Dwfl *dwfl;
+
+	if (dbg->pid <= 0)
+		return 0;
+	dwfl = dwfl_begin(&proc_callbacks);
+	if (!dwfl)
+		return dbg_fail(errmsg, -ENOMEM, "libdwfl: %s", dwfl_errmsg(-1));
+	dwfl_report_begin(dwfl);
+	if (dwfl_linux_proc_report(dwfl, dbg->pid) != 0) {
+		dwfl_end(dwfl);
+		return dbg_fail(errmsg, -EIO, "cannot read the modules of process %d: %s", dbg->pid, dwfl_errmsg(-1));
+	}
+	dwfl_report_end(dwfl, NULL, NULL);
+	modules_release(dbg);
+	if (dbg->dwfl)
+		dwfl_end(dbg->dwfl);
+	dbg->dwfl = dwfl;
+	dbg->dwfl_live = true;
+	dbg->dwfl_attached = false;
+	dwfl_getmodules(dwfl, add_module, dbg, 0);
+	return 0;
+}
+
+/* A hash of /proc/PID/maps, to notice libraries loaded or unloaded. */
+static uint64_t maps_hash(pid_t pid)
+{
+	char path[64], buf[4096];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	close(fd);
+	return h;
+}
+
+void dbg_symbols_update(struct dbg *dbg)
+{
+	uint64_t h;
+
+	if (dbg->pid <= 0)
+		return;
+	h = maps_hash(dbg->pid);
+	if (h != dbg->maps_hash && dbg_symbols_refresh(dbg, NULL) == 0)
+		dbg->maps_hash = h;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct dbg_row *a = pa, *b = pb;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	/* At one address, an end of sequence comes before what starts there. */
+	if (a->end != b->end)
+		return a->end ? -1 : 1;
+	return 0;
+}
+
+/* The index of path in m->files, adding it. */
+static unsigned file_index(struct dbg_module *m, const char *path)
+{
+	char **v;
+
+	for (size_t i = m->nfiles; i-- > 0;)
+		if (strcmp(m->files[i], path) == 0)
+			return (unsigned)i;
+	v = realloc(m->files, (m->nfiles + 1) * sizeof(*v));
+	if (!v)
+		return 0;
+	m->files = v;
+	v[m->nfiles] = strdup(path);
+	return (unsigned)m->nfiles++;
+}
+
+/* Reads the line tables of module m into m->rows (once). */
+static void read_rows(struct dbg_module *m)
+{
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+	size_t cap = 0;
+
+	if (m->rows_read)
+		return;
+	m->rows_read = true;
+	if (!dwfl_module_getdwarf(m->mod, &bias))
+		return;
+	file_index(m, "?"); /* index 0: unknown */
+	while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
+		Dwarf_Lines *lines;
+		size_t n;
+
+		if (dwarf_getsrclines(cu, &lines, &n) != 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			Dwarf_Line *l = dwarf_onesrcline(lines, i);
+			Dwarf_Addr addr;
+			int lineno = 0;
+			bool stmt = false, end = false;
+			const char *src = dwarf_linesrc(l, NULL, NULL);
+
+			if (!l || dwarf_lineaddr(l, &addr) != 0)
+				continue;
+			dwarf_lineno(l, &lineno);
+			dwarf_linebeginstatement(l, &stmt);
+			dwarf_lineendsequence(l, &end);
+			if (m->nrows == cap) {
+				struct dbg_row *v;
+
+				cap = cap ? 2 * cap : 1024;
+				v = realloc(m->rows, cap * sizeof(*v));
+				if (!v)
+					return;
+				m->rows = v;
+			}
+			m->rows[m->nrows++] = (struct dbg_row){
+				.addr = addr + bias, .line = lineno, .file = src ? file_index(m, src) : 0,
+				.is_stmt = stmt, .end = end };
+		}
+	}
+	if (m->nrows)
+		qsort(m->rows, m->nrows, sizeof(*m->rows), row_cmp);
+}
+
+struct dbg_module *dbg_module_at(struct dbg *dbg, uint64_t pc)
+{
+	for (size_t i = 0; i < dbg->nmods; i++)
+		if (pc >= dbg->mods[i].low && pc < dbg->mods[i].high)
+			return &dbg->mods[i];
+	return NULL;
+}
+
+const struct dbg_row *dbg_row_at(struct dbg *dbg, uint64_t pc, struct dbg_module **mod_out)
+{
+	struct dbg_module *m = dbg_module_at(dbg, pc);
+	size_t lo = 0, hi;
+
+	if (mod_out)
+		*mod_out = m;
+	if (!m)
+		return NULL;
+	read_rows(m);
+	hi = m->nrows;
+	if (hi == 0 || m->rows[0].addr > pc)
+		return NULL;
+	while (hi - lo > 1) { /* the last row with addr <= pc */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->rows[mid].addr <= pc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return m->rows[lo].end ? NULL : &m->rows[lo];
+}
+
+/* The DWARF subprogram holding pc (bias-free address), in *out. */
+static bool subprogram_at(Dwfl_Module *mod, uint64_t pc, Dwarf_Die *out, Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, bias);
+	Dwarf_Die child;
+
+	if (!cu || dwarf_child(cu, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_subprogram && dwarf_haspc(&child, pc - *bias) == 1) {
+			*out = child;
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool dbg_function_at(struct dbg *dbg, uint64_t pc, const char **name, uint64_t *low, uint64_t *high)
+{
+	struct dbg_module *m = dbg_module_at(dbg, pc);
+	Dwarf_Die die;
+	Dwarf_Addr bias, lo, hi;
+	GElf_Off off;
+	GElf_Sym sym;
+	const char *n;
+
+	if (!m)
+		return false;
+	if (subprogram_at(m->mod, pc, &die, &bias) && dwarf_lowpc(&die, &lo) == 0 && dwarf_highpc(&die, &hi) == 0) {
+		*name = dwarf_diename(&die);
+		*low = lo + bias;
+		*high = hi + bias;
+		return *name != NULL;
+	}
+	n = dwfl_module_addrinfo(m->mod, pc, &off, &sym, NULL, NULL, NULL);
+	if (!n)
+		return false;
+	*name = n;
+	*low = pc - off;
+	*high = *low + (sym.st_size ? sym.st_size : 1);
+	return true;
+}
+
+bool dbg_pc_line(struct dbg *dbg, uint64_t pc, const char **file, int *line, const char **function)
+{
+	struct dbg_module *m;
+	const struct dbg_row *r = dbg_row_at(dbg, pc, &m);
+	uint64_t low, high;
+
+	*file = NULL;
+	*line = 0;
+	if (function) {
+		*function = NULL;
+		dbg_function_at(dbg, pc, function, &low, &high);
+	}
+	if (!r)
+		return false;
+	*file = r->file < m->nfiles ? m->files[r->file] : NULL;
+	*line = r->line;
+	return true;
+}
+
+uint64_t dbg_after_prologue(struct dbg *dbg, uint64_t low, uint64_t high)
+{
+	struct dbg_module *m = dbg_module_at(dbg, low);
+
+	if (!m)
+		return low;
+	read_rows(m);
+	/* The second row of the function (by address) starts its body. */
+	for (size_t i = 0; i < m->nrows; i++)
+		if (m->rows[i].addr > low && m->rows[i].addr < high && !m->rows[i].end)
+			return m->rows[i].addr;
+	return low;
+}
+
+bool dbg_function_by_name(struct dbg *dbg, const char *name, uint64_t *low, uint64_t *high)
+{
+	/* The program itself first, then the libraries. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < dbg->nmods; i++) {
+			struct dbg_module *m = &dbg->mods[i];
+			bool is_program = dbg->program && strcmp(m->name, dbg->program) == 0;
+			int n;
+
+			if (is_program != (pass == 0))
+				continue;
+			n = dwfl_module_getsymtab(m->mod);
+			for (int k = 1; k < n; k++) {
+				GElf_Sym sym;
+				GElf_Addr addr;
+				const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &addr, NULL, NULL, NULL);
+
+				if (s && GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx != SHN_UNDEF &&
+				    strcmp(s, name) == 0) {
+					*low = addr;
+					*high = addr + (sym.st_size ? sym.st_size : 1);
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* True when path names file: equal, or path ends with "/" + file. */
+static bool file_matches(const char *path, const char *file)
+{
+	size_t lp = strlen(path), lf = strlen(file);
+
+	if (strcmp(path, file) == 0)
+		return true;
+	return lp > lf && path[lp - lf - 1] == '/' && strcmp(path + lp - lf, file) == 0;
+}
+
+ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t **out, const char **file_out)
+{
+	uint64_t *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		struct dbg_module *m = &dbg->mods[i];
+
+		read_rows(m);
+		for (size_t k = 0; k < m->nrows; k++) {
+			const struct dbg_row *r = &m->rows[k];
+			const char *fn;
+			uint64_t low, high, *nv;
+			bool seen = false;
+
+			if (r->end || r->line != line || !r->is_stmt || !file_matches(m->files[r->file], file))
+				continue;
+			/* One address per function: the lowest row of the line. */
+			if (!dbg_function_at(dbg, r->addr, &fn, &low, &high))
+				low = high = r->addr;
+			for (size_t j = 0; j < n; j++) {
+				const char *fn2;
+				uint64_t low2, high2;
+
+				if (dbg_function_at(dbg, v[j], &fn2, &low2, &high2) && low2 == low)
+					seen = true;
+			}
+			if (seen)
+				continue;
+			nv = realloc(v, (n + 1) * sizeof(*nv));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			v[n++] = r->addr;
+			if (file_out)
+				*file_out = m->files[r->file];
+		}
+	}
+	*out = v;
+	return (ssize_t)n;
+}
+
+bool dbg_file_known(struct dbg *dbg, const char *file)
+{
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		read_rows(&dbg->mods[i]);
+		for (size_t j = 0; j < dbg->mods[i].nfiles; j++)
+			if (file_matches(dbg->mods[i].files[j], file))
+				return true;
+	}
+	return false;
+}
+
+int dbg_line_address(struct dbg *dbg, const char *file, int line, uint64_t *addr, int *moved_to, char **errmsg)
+{
+	uint64_t *v;
+	ssize_t n;
+
+	if (!dbg_file_known(dbg, file))
+		return dbg_fail(errmsg, -ENOENT, "no source file named '%s' in the program", file);
+	for (int l = line; l < line + 200; l++) {
+		n = dbg_line_addresses(dbg, file, l, &v, NULL);
+		if (n < 0)
+			return dbg_fail(errmsg, (int)n, "out of memory");
+		if (n > 0) {
+			*addr = v[0];
+			*moved_to = l;
+			free(v);
+			return 0;
+		}
+	}
+	return dbg_fail(errmsg, -ENOENT, "no code at or after line %d of '%s'", line, file);
+}
+
+/*
+ * Unwinding: libdwfl's CFI unwinder over the stopped threads (the process is
+ * ptrace-stopped by us already); where it gives up, the frame-pointer chain
+ * (-fno-omit-frame-pointer is part of encide's build profile).
+ */
+struct unwind {
+	struct dbg *dbg;          /* the debugger */
+	struct dbg_frame *v;      /* frames so far */
+	size_t n, cap, max;       /* used, allocated, wanted */
+};
+
+static int push_frame(struct unwind *u, uint64_t pc, uint64_t sp, uint64_t fp)
+{
+	struct dbg_frame *f;
+
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? 2 * u->cap : 64;
+		struct dbg_frame *v = realloc(u->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		u->v = v;
+		u->cap = cap;
+	}
+	f = &u->v[u->n++];
+	*f = (struct dbg_frame){ .pc = pc, .sp = sp, .fp = fp };
+	return 0;
+}
+
+static int on_frame(Dwfl_Frame *state, void *arg)
+{
+	struct unwind *u = arg;
+	Dwarf_Addr pc;
+	bool activation;
+	Dwarf_Word sp = 0, fp = 0;
+
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	dwfl_frame_reg(state, 7, &sp);
+	dwfl_frame_reg(state, 6, &fp);
+	if (push_frame(u, pc, sp, fp) < 0 || u->n >= u->max)
+		return DWARF_CB_ABORT;
+	return DWARF_CB_OK;
+}
+
+ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct unwind u = { .dbg = dbg, .max = max ? max : 1 };
+
+	*out = NULL;
+	if (!t || dbg->state != DBG_STOPPED || dbg_regs(dbg, t) < 0)
+		return -ESRCH;
+	dbg_symbols_update(dbg);
+	if (dbg->dwfl_live && !dbg->dwfl_attached)
+		dbg->dwfl_attached = dwfl_linux_proc_attach(dbg->dwfl, dbg->pid, true) == 0;
+	/* The unwinder reads registers with ptrace: ours must be written first. */
+	if (t->regs_dirty && ptrace(PTRACE_SETREGS, t->tid, NULL, &t->regs) == 0)
+		t->regs_dirty = false;
+	if (dbg->dwfl_attached)
+		dwfl_getthread_frames(dbg->dwfl, t->tid, on_frame, &u);
+	if (u.n == 0)
+		push_frame(&u, t->regs.rip, t->regs.rsp, t->regs.rbp);
+	/* Where CFI stopped early (code without it), follow rbp. */
+	while (u.n < u.max) {
+		struct dbg_frame *last = &u.v[u.n - 1];
+		uint64_t saved[2];
+		const char *fn;
+		uint64_t low, high;
+
+		if (last->fp == 0 || last->fp < last->sp || dbg_read(dbg, last->fp, saved, sizeof(saved)) < 0)
+			break;
+		if (saved[1] == 0 || !dbg_function_at(dbg, saved[1] - 1, &fn, &low, &high))
+			break;
+		if (push_frame(&u, saved[1], last->fp + 16, saved[0]) < 0)
+			break;
+	}
+	for (size_t i = 0; i < u.n; i++) {
+		struct dbg_frame *f = &u.v[i];
+		/* A caller's PC is a return address: its call is one byte back. */
+		uint64_t where = i == 0 ? f->pc : f->pc - 1;
+		struct dbg_module *m = dbg_module_at(dbg, where);
+
+		dbg_pc_line(dbg, where, &f->file, &f->line, &f->function);
+		f->module = m ? m->name : NULL;
+		f->cfa = i + 1 < u.n ? u.v[i + 1].sp : f->fp + 16;
+	}
+	*out = u.v;
+	return (ssize_t)u.n;
+}
+
+int dbg_select_frame(struct dbg *dbg, size_t n, char **errmsg)
+{
+	struct dbg_frame *v;
+	ssize_t count = dbg_backtrace(dbg, n + 1, &v);
+
+	free(v);
+	if (count < 0)
+		return dbg_fail(errmsg, (int)count, "the program is not stopped");
+	if ((size_t)count <= n)
+		return dbg_fail(errmsg, -ERANGE, "no frame %zu (the stack has %zd)", n, count);
+	dbg->frame = n;
+	return 0;
+}
+
+size_t dbg_selected_frame(const struct dbg *dbg)
+{
+	return dbg->frame;
+}

@@ -1,0 +1,168 @@
+/* debugger/: one debugged program (the inferior) under ptrace, its threads,
+ * breakpoints, stepping, and what DWARF says about its code (libdw/libdwfl).
+ * A library with no terminal code. It reports through the bus
+ * (INFERIOR_STARTED, INFERIOR_STOPPED, INFERIOR_EXITED, PROGRAM_OUTPUT,
+ * BREAKPOINT_SET, THREAD_NEW, THREAD_EXITED) and is driven by the event loop
+ * (SIGCHLD and the program's pseudo-terminal). Queries are plain calls.
+ *
+ * Resuming calls (dbg_continue, dbg_step...) return at once; the stop comes
+ * later as an INFERIOR_STOPPED or INFERIOR_EXITED event. All threads stop
+ * together (all-stop) and resume together.
+ *
+ * Ownership: strings returned point into the debugger and stay valid until
+ * the next resume (or dbg_free) unless said otherwise; *errmsg strings are
+ * the caller's to free.
+ */
+#ifndef ENCIDE_DEBUGGER_H
+#define ENCIDE_DEBUGGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct loop;
+struct bus;
+struct dbg;
+
+enum dbg_state {
+	DBG_IDLE,    /* no process */
+	DBG_RUNNING, /* the process runs */
+	DBG_STOPPED, /* every thread is stopped */
+};
+
+/* A debugger driven by loop, reporting on bus. NULL when out of memory. */
+struct dbg *dbg_new(struct loop *loop, struct bus *bus);
+/* Kills a launched program (detaches an attached one) and frees all. */
+void dbg_free(struct dbg *dbg);
+
+/* The program to debug. Reads its symbols and refuses, with *errmsg, a file
+ * that is not an ELF executable or has no debug information; a CU built with
+ * optimisation is accepted with a warning on the bus. 0 or negative. */
+int dbg_set_program(struct dbg *dbg, const char *path, char **errmsg);
+/* The program set, or NULL. */
+const char *dbg_program(const struct dbg *dbg);
+
+/* Starts the program with args (NULL-terminated, without argv[0]) on its own
+ * pseudo-terminal, stopped before its first instruction is run: breakpoints
+ * are inserted, then it continues (stop_at_main: to a temporary breakpoint
+ * on main). 0 or negative with *errmsg. */
+int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg);
+/* Attaches to the running process pid (all its threads), and stops it. */
+int dbg_attach(struct dbg *dbg, pid_t pid, char **errmsg);
+/* Detaches, leaving the process running; breakpoints are removed first. */
+int dbg_detach(struct dbg *dbg, char **errmsg);
+/* Kills the process; its INFERIOR_EXITED follows. */
+int dbg_kill(struct dbg *dbg, char **errmsg);
+/* Stops a running process (all threads); INFERIOR_STOPPED follows. */
+int dbg_interrupt(struct dbg *dbg, char **errmsg);
+
+enum dbg_state dbg_state(const struct dbg *dbg);
+pid_t dbg_pid(const struct dbg *dbg);
+/* The master side of the program's terminal (-1 when none): input written
+ * there reaches the program. */
+int dbg_pty(const struct dbg *dbg);
+/* Sets the size of the program's terminal. */
+void dbg_set_winsize(struct dbg *dbg, unsigned short rows, unsigned short cols);
+
+/* Resuming, all asynchronous. */
+int dbg_continue(struct dbg *dbg, char **errmsg);
+enum dbg_step {
+	DBG_STEP_INTO,  /* step: the next line, entering calls with line info */
+	DBG_STEP_OVER,  /* next: the next line in this frame (or a caller) */
+	DBG_STEP_OUT,   /* finish: until the selected frame returns */
+	DBG_STEP_INSN,  /* stepi: one instruction */
+	DBG_STEP_INSN_OVER, /* nexti: one instruction, calls as one */
+};
+int dbg_step(struct dbg *dbg, enum dbg_step how, char **errmsg);
+/* until/advance: runs to file:line (or until the current frame returns). */
+int dbg_until(struct dbg *dbg, const char *location, char **errmsg);
+/* Set next statement: moves the current thread's PC to the first address of
+ * location's line, which must be in the function it is executing (else
+ * refused with the reason). The program stays stopped. */
+int dbg_jump(struct dbg *dbg, const char *location, char **errmsg);
+
+/* Breakpoints. location: "file:line", "line" (in the file of the current
+ * stop, else the program's main file), "function", or "*address". A line
+ * without code moves to the next line that has some (and says so). */
+struct dbg_bp_info {
+	int id;              /* as shown to the user, from 1 */
+	const char *location; /* as given */
+	const char *file;    /* resolved file, or NULL while pending */
+	int line;            /* resolved line, or 0 */
+	const char *function; /* function holding it, or NULL */
+	uint64_t address;    /* first address, 0 while pending */
+	size_t nsites;       /* addresses it is set at */
+	bool enabled;        /* stops the program */
+	bool temporary;      /* deleted when hit */
+	const char *condition; /* expression, or NULL */
+	unsigned ignore;     /* hits still ignored */
+	unsigned hits;       /* times hit */
+};
+/* Adds a breakpoint; *id gets its number. A location not found (yet) is an
+ * error before the program runs only if the file or function is unknown. */
+int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, char **errmsg);
+int dbg_break_delete(struct dbg *dbg, int id, char **errmsg);
+int dbg_break_enable(struct dbg *dbg, int id, bool enable, char **errmsg);
+/* cond NULL removes the condition. */
+int dbg_break_condition(struct dbg *dbg, int id, const char *cond, char **errmsg);
+int dbg_break_ignore(struct dbg *dbg, int id, unsigned count, char **errmsg);
+/* Every user breakpoint, by id; the array is the debugger's. */
+size_t dbg_break_list(struct dbg *dbg, const struct dbg_bp_info **out);
+
+/* Condition evaluation is plugged in by the expression evaluator: returns
+ * 1 (stop), 0 (go on), negative with *errmsg (stop and say why). */
+typedef int dbg_cond_fn(struct dbg *dbg, const char *expr, void *arg, char **errmsg);
+void dbg_set_condition_evaluator(struct dbg *dbg, dbg_cond_fn *fn, void *arg);
+
+/* Threads. */
+struct dbg_thread_info {
+	pid_t tid;           /* kernel thread id */
+	uint64_t pc;         /* where it is stopped */
+	const char *function; /* function there, or NULL */
+	const char *file;    /* source there, or NULL */
+	int line;            /* line there, or 0 */
+	bool current;        /* the thread commands act on */
+};
+/* Fills *out (caller frees) with every thread; returns the count or negative. */
+ssize_t dbg_threads(struct dbg *dbg, struct dbg_thread_info **out);
+int dbg_select_thread(struct dbg *dbg, pid_t tid, char **errmsg);
+pid_t dbg_current_thread(const struct dbg *dbg);
+
+/* Frames of the current thread, innermost first. */
+struct dbg_frame {
+	uint64_t pc;          /* the frame's PC (a return address for callers) */
+	uint64_t cfa;         /* canonical frame address (rbp + 16 at -O0) */
+	uint64_t sp;          /* stack pointer in that frame */
+	uint64_t fp;          /* frame pointer (rbp) in that frame */
+	const char *function; /* name, or NULL */
+	const char *file;     /* source file, or NULL */
+	int line;             /* line, or 0 */
+	const char *module;   /* the ELF file the code is in */
+};
+/* Unwinds the current thread (libdwfl's CFI unwinder, frame pointers where
+ * there is no CFI) up to max frames; *out is the caller's to free. */
+ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out);
+/* Selects frame n (0 innermost) for print, locals, finish. */
+int dbg_select_frame(struct dbg *dbg, size_t n, char **errmsg);
+size_t dbg_selected_frame(const struct dbg *dbg);
+
+/* Memory and registers of the stopped process (current thread). */
+int dbg_read(struct dbg *dbg, uint64_t addr, void *buf, size_t len);
+int dbg_write(struct dbg *dbg, uint64_t addr, const void *buf, size_t len);
+/* DWARF register number regno of the selected frame (x86-64 numbering). */
+int dbg_reg_get(struct dbg *dbg, unsigned regno, uint64_t *value);
+int dbg_reg_set(struct dbg *dbg, unsigned regno, uint64_t value);
+
+/* Source locations. */
+/* The line of pc: file (the debugger's string), line; false when unknown. */
+bool dbg_pc_line(struct dbg *dbg, uint64_t pc, const char **file, int *line, const char **function);
+/* The first is_stmt address of file:line (the next line with code when it
+ * has none: *moved_to gets that line). 0 or negative with *errmsg. */
+int dbg_line_address(struct dbg *dbg, const char *file, int line, uint64_t *addr, int *moved_to, char **errmsg);
+
+/* Where libdw's objects for the debugged program are, for the evaluator. */
+struct Dwfl;
+struct Dwfl *dbg_dwfl(struct dbg *dbg);
+
+#endif
