@@ -82,10 +82,13 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_detach_entry,
 	&cmd_kill_entry,
 	&cmd_interrupt_entry,
+	/* Edit and Continue */
+	&cmd_apply_entry,
 	/* scenario tests */
 	&cmd_expect_entry,
 	&cmd_expect_none_entry,
 	&cmd_expect_file_entry,
+	&cmd_expect_output_entry,
 	NULL,
 };
 

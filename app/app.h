@@ -15,6 +15,7 @@
 
 struct buffer;
 struct dbg;
+struct enc;
 struct project;
 
 /* Where the user is in a buffer. */
@@ -37,6 +38,9 @@ struct app {
 	struct bus *bus;            /* the one bus */
 	struct project *project;    /* the project opened (build/) */
 	struct dbg *dbg;            /* the debugger (debugger/) */
+	struct enc *enc;            /* Edit and Continue (enc/), once applied */
+	void *applied;              /* per buffer: the version last applied (cmd-enc.c) */
+	size_t napplied;            /* entries in applied */
 	struct buffer **bufs;       /* every open buffer (owned) */
 	size_t nbufs;               /* how many */
 	struct view view;           /* the editor's current buffer and cursor */

@@ -49,6 +49,12 @@
 	/* a build ended; output is the target's executable when ok */         \
 	X(BUILD_FINISHED, build_finished, B(ok) I(errors) I(warnings)         \
 	  I(compiled) I(up_to_date) S(output) S(error))                        \
+	/* new code is live: generation N (upd00N), what changed, what was   \
+	 * added, and functions still running old code on the stack */         \
+	X(ENC_APPLIED, enc_applied, I(generation) S(name) V(changed) V(added)  \
+	  V(variables) V(old_frames))                                          \
+	/* an apply was refused or failed; nothing in the program changed */    \
+	X(ENC_REJECTED, enc_rejected, S(reason))                               \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \
 	X(QUIT, quit, S(reason) I(status))
 

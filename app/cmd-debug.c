@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/cmd-int.h"
 #include "build/build.h"
@@ -125,9 +126,25 @@ static int resumed(struct cmd_ctx *ctx, int err, char *msg)
 /* The program: set by `file`, else the project's built target. */
 static int ensure_program(struct cmd_ctx *ctx)
 {
-	if (dbg_program(ctx->app->dbg))
+	struct app *app = ctx->app;
+	const char *name = app->project ? project_target(app->project) : NULL, *target = NULL;
+	char *msg = NULL;
+
+	for (size_t i = 0; name && i < project_target_count(app->project); i++)
+		if (strcmp(project_target_name(app->project, i), name) == 0)
+			target = project_target_path(app->project, i);
+
+	if (dbg_program(app->dbg))
 		return 0;
-	return cmd_error(ctx, "%s: no program to debug (use 'file PROGRAM')", ctx->entry->name);
+	/* The project's built target, when there is one. */
+	if (target && access(target, X_OK) == 0) {
+		if (dbg_set_program(app->dbg, target, &msg) == 0)
+			return 0;
+		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : "cannot debug the target");
+		free(msg);
+		return -1;
+	}
+	return cmd_error(ctx, "%s: no program to debug (use 'build', or 'file PROGRAM')", ctx->entry->name);
 }
 
 static int cmd_file(struct cmd_ctx *ctx, int argc, char **argv)

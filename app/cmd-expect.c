@@ -34,6 +34,12 @@ struct expect {
 	struct matcher *m;        /* its matchers */
 	int nm;                   /* how many */
 	int timer;                /* its timeout timer */
+	/* the program's output, for expect-output */
+	char *out;                /* every PROGRAM_OUTPUT text, concatenated */
+	size_t outlen, outcap;    /* bytes in out, allocated */
+	size_t outnext;           /* where the next expect-output searches */
+	bool out_waiting;         /* an expect-output is pending */
+	regex_t out_re;           /* its regex */
 };
 
 static void matchers_free(struct matcher *m, int n)
@@ -87,6 +93,47 @@ static void stop_waiting(struct expect *x)
 	loop_timer_cancel(x->app->loop, x->timer);
 }
 
+/* Searches the output from outnext; on a match moves past it. */
+static bool output_match(struct expect *x)
+{
+	regmatch_t m;
+
+	if (!x->out || regexec(&x->out_re, x->out + x->outnext, 1, &m, 0) != 0)
+		return false;
+	x->outnext += (size_t)m.rm_eo;
+	return true;
+}
+
+static void output_stop_waiting(struct expect *x)
+{
+	regfree(&x->out_re);
+	x->out_waiting = false;
+	loop_timer_cancel(x->app->loop, x->timer);
+}
+
+static void output_add(struct expect *x, const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+
+	if (x->outlen + len + 1 > x->outcap) {
+		size_t cap = (x->outlen + len + 1) * 2;
+		char *p = realloc(x->out, cap);
+
+		if (!p)
+			return;
+		x->out = p;
+		x->outcap = cap;
+	}
+	memcpy(x->out + x->outlen, text, len);
+	x->outlen += len;
+	x->out[x->outlen] = '\0';
+	if (x->out_waiting && output_match(x)) {
+		output_stop_waiting(x);
+		if (x->app->pending.active)
+			cmd_finish(x->app, 0, NULL);
+	}
+}
+
 static void on_event(const struct bus_event *ev, void *arg)
 {
 	struct expect *x = arg;
@@ -108,6 +155,8 @@ static void on_event(const struct bus_event *ev, void *arg)
 		x->cap = cap;
 	}
 	x->ev[x->n++] = obj;
+	if (ev->type == EV_PROGRAM_OUTPUT)
+		output_add(x, ((const struct ev_program_output *)ev->payload)->text);
 	if (x->waiting && event_matches(obj, x->type, x->m, x->nm)) {
 		x->next = x->n;
 		stop_waiting(x);
@@ -139,6 +188,17 @@ static void on_timeout(void *arg)
 	struct expect *x = arg;
 	char *seen, *msg = NULL;
 
+	if (x->out_waiting) {
+		x->timer = 0;
+		output_stop_waiting(x);
+		if (asprintf(&msg, "expect-output: not printed within %d ms; the program's output since the "
+			     "last match: \"%.2000s\"", EXPECT_TIMEOUT_MS, x->out ? x->out + x->outnext : "") < 0)
+			msg = NULL;
+		if (x->app->pending.active)
+			cmd_finish(x->app, -ETIMEDOUT, msg);
+		free(msg);
+		return;
+	}
 	if (!x->waiting)
 		return;
 	x->timer = 0;
@@ -177,6 +237,9 @@ void expect_detach(struct app *app)
 		return;
 	if (x->waiting)
 		stop_waiting(x);
+	if (x->out_waiting)
+		output_stop_waiting(x);
+	free(x->out);
 	bus_unsubscribe(app->bus, x->sub);
 	for (size_t i = 0; i < x->n; i++)
 		json_object_put(x->ev[i]);
@@ -289,6 +352,39 @@ const struct cmd_entry cmd_expect_none_entry = {
 	.min_args = 1,
 	.max_args = -1,
 	.exec = cmd_expect_none,
+};
+
+static int cmd_expect_output(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct expect *x = ctx->app->test;
+	int rc;
+
+	if (!x)
+		return cmd_error(ctx, "expect-output: the transcript is not recorded in this session");
+	rc = regcomp(&x->out_re, argv[1], REG_EXTENDED | REG_NEWLINE); /* ^ $ at line ends */
+	if (rc != 0) {
+		char buf[128];
+
+		regerror(rc, &x->out_re, buf, sizeof(buf));
+		return cmd_error(ctx, "expect-output: bad regex '%s': %s", argv[1], buf);
+	}
+	bus_dispatch(ctx->app->bus);
+	if (output_match(x)) {
+		regfree(&x->out_re);
+		return 0;
+	}
+	x->out_waiting = true;
+	x->timer = loop_timer_add(ctx->app->loop, EXPECT_TIMEOUT_MS, false, on_timeout, x);
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_expect_output_entry = {
+	.name = "expect-output",
+	.usage = "REGEX",
+	.help = "Wait until the program's output (since the last match) matches REGEX; ^ and $ match at line ends (scenario tests)",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_expect_output,
 };
 
 /* Reads the whole file at path; NULL (errno set) on failure. */

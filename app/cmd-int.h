@@ -84,8 +84,16 @@ extern const struct cmd_entry cmd_build_cancel_entry;
 extern const struct cmd_entry cmd_target_entry;
 extern const struct cmd_entry cmd_build_info_entry;
 
+/* cmd-enc.c */
+extern const struct cmd_entry cmd_apply_entry;
+/* Subscribes the engine to the program's starts; 0 or -ENOMEM. */
+int enc_attach(struct app *app);
+/* Frees the engine and its records. */
+void enc_detach(struct app *app);
+
 /* cmd-expect.c */
 extern const struct cmd_entry cmd_expect_file_entry;
+extern const struct cmd_entry cmd_expect_output_entry;
 extern const struct cmd_entry cmd_expect_entry;
 extern const struct cmd_entry cmd_expect_none_entry;
 /* Starts recording the transcript the expect commands search. */

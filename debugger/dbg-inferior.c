@@ -1031,3 +1031,42 @@ int dbg_select_thread(struct dbg *dbg, pid_t tid, char **errmsg)
 	dbg->frame = 0;
 	return 0;
 }
+
+int dbg_inject_syscall(struct dbg *dbg, long nr, const long args[6], long *ret)
+{
+	static const uint8_t insn[2] = { 0x0f, 0x05 }; /* syscall */
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct user_regs_struct saved;
+	uint8_t code[2];
+	int err;
+
+	if (!t || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	if ((err = dbg_regs(dbg, t)) < 0)
+		return err;
+	saved = t->regs;
+	/* The bytes as they are in memory (an int3 included): put back exactly. */
+	if ((err = mem_io(dbg, saved.rip, code, sizeof(code), false)) < 0 ||
+	    (err = mem_io(dbg, saved.rip, (void *)insn, sizeof(insn), true)) < 0)
+		return err;
+	t->regs.rax = (unsigned long long)nr;
+	t->regs.orig_rax = (unsigned long long)-1; /* no restart of an interrupted call */
+	t->regs.rdi = (unsigned long long)args[0];
+	t->regs.rsi = (unsigned long long)args[1];
+	t->regs.rdx = (unsigned long long)args[2];
+	t->regs.r10 = (unsigned long long)args[3];
+	t->regs.r8 = (unsigned long long)args[4];
+	t->regs.r9 = (unsigned long long)args[5];
+	t->regs_dirty = true;
+	err = dbg_singlestep(dbg, t);
+	if (err == 0 && (err = dbg_regs(dbg, t)) == 0)
+		*ret = (long)t->regs.rax;
+	if (dbg->pid > 0) {
+		mem_io(dbg, saved.rip, code, sizeof(code), true);
+		t->regs = saved;
+		t->regs_valid = true;
+		t->regs_dirty = true;
+		regs_flush(t);
+	}
+	return err;
+}

@@ -631,3 +631,76 @@ size_t dbg_selected_frame(const struct dbg *dbg)
 {
 	return dbg->frame;
 }
+
+/* The base name of a path. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Looks name up in module m: a global (cu_file NULL) or a local of cu_file
+ * (the STT_FILE symbol that precedes a file's locals names it). */
+static bool module_symbol(struct dbg_module *m, const char *name, const char *cu_file, uint64_t *addr,
+			  uint64_t *size)
+{
+	int n = dwfl_module_getsymtab(m->mod);
+	const char *file = NULL;
+
+	for (int k = 1; k < n; k++) {
+		GElf_Sym sym;
+		GElf_Addr a;
+		const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &a, NULL, NULL, NULL);
+
+		if (!s)
+			continue;
+		if (GELF_ST_TYPE(sym.st_info) == STT_FILE) {
+			file = s;
+			continue;
+		}
+		if (sym.st_shndx == SHN_UNDEF || strcmp(s, name) != 0)
+			continue;
+		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC && GELF_ST_TYPE(sym.st_info) != STT_OBJECT &&
+		    GELF_ST_TYPE(sym.st_info) != STT_TLS && GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
+			continue;
+		if (cu_file ? !(GELF_ST_BIND(sym.st_info) == STB_LOCAL && file &&
+				strcmp(base_name(file), base_name(cu_file)) == 0)
+			    : GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+			continue;
+		*addr = a;
+		if (size)
+			*size = sym.st_size;
+		return true;
+	}
+	return false;
+}
+
+int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size)
+{
+	/* The program first (its locals when a file is named), then libraries. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < dbg->nmods; i++) {
+			struct dbg_module *m = &dbg->mods[i];
+			bool is_program = dbg->program && strcmp(m->name, dbg->program) == 0;
+
+			if (is_program != (pass == 0) || (cu_file && !is_program))
+				continue;
+			if (module_symbol(m, name, cu_file, addr, size))
+				return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high)
+{
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		if (dbg->program && strcmp(dbg->mods[i].name, dbg->program) == 0) {
+			*low = dbg->mods[i].low;
+			*high = dbg->mods[i].high;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -161,6 +161,18 @@ bool dbg_pc_line(struct dbg *dbg, uint64_t pc, const char **file, int *line, con
  * has none: *moved_to gets that line). 0 or negative with *errmsg. */
 int dbg_line_address(struct dbg *dbg, const char *file, int line, uint64_t *addr, int *moved_to, char **errmsg);
 
+/* The run-time address of symbol name: a function or variable of the
+ * program (a file-local one when cu_file names its source file, matched by
+ * base name), else of a loaded library. *size gets its size (may be NULL).
+ * Returns 0, or -ENOENT. */
+int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size);
+/* The program's own module: its run-time address range. */
+int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high);
+/* Runs system call nr with args in the stopped current thread (a `syscall`
+ * instruction is written at its PC for one step, then everything restored);
+ * *ret gets the kernel's return value (negative errno on failure). */
+int dbg_inject_syscall(struct dbg *dbg, long nr, const long args[6], long *ret);
+
 /* Where libdw's objects for the debugged program are, for the evaluator. */
 struct Dwfl;
 struct Dwfl *dbg_dwfl(struct dbg *dbg);

@@ -1,0 +1,642 @@
+/* Apply Code Changes: the pipeline, one step after the other, each able to
+ * fail with nothing in the program changed.
+ *
+ *   1  changed set: the TUs of the edited files (headers: every TU that
+ *      includes them, from the build graph)
+ *   2  compile each with its recorded command into <state>/gen/NNN/
+ *   3  diff each new object against the previous generation's, function by
+ *      function (bytes, relocations, the constants they use)
+ *   4  refuse what cannot work (a changed initialiser of an existing variable,
+ *      a variable whose size changed, an optimised TU)
+ *   5  load: new and changed functions, new variables; existing variables and
+ *      unchanged functions bound to the running image
+ *   6  redirect each changed function's entry, in the image and in every
+ *      earlier generation, to the newest code
+ *   7  record the generation
+ *
+ * The redirect uses the patchable entry of the EnC profile
+ * (-fpatchable-function-entry=16,14):
+ *
+ *        f-14                        f    f+2
+ *   old: nop x14                    | nop nop | push %rbp ...
+ *   new: jmp *0(%rip); .quad NEW    | jmp f-14 | push %rbp ...
+ *        (6 + 8 bytes, written first) (2 bytes, written last: one store)
+ *
+ * A thread stopped between the two nops at f would run into the middle of
+ * the short jump: it is stepped out first.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app/bus.h"
+#include "build/build.h"
+#include "debugger/debugger.h"
+#include "enc/enc-int.h"
+
+extern char **environ;
+
+/* A function encide redirected: where its code has lived. */
+struct patched {
+	char *name;        /* as in the source */
+	char *cu;          /* its source file (for static functions) */
+	uint64_t orig;     /* its entry in the program's image */
+	uint64_t *copies;  /* its entry in each generation that loaded it */
+	size_t ncopies;    /* how many */
+};
+
+/* The newest object of a TU. */
+struct tu_obj {
+	char *source;      /* the TU's source, absolute */
+	char *object;      /* its newest object: the build's, then each generation's */
+};
+
+struct enc {
+	struct dbg *dbg;          /* the program */
+	struct project *proj;     /* its build graph */
+	struct bus *bus;          /* where results go */
+	unsigned gen;             /* generations applied */
+	struct patched *funcs;    /* functions redirected so far */
+	size_t nfuncs;            /* how many */
+	struct tu_obj *objs;      /* per TU applied: its newest object */
+	size_t nobjs;             /* how many */
+	struct load_result *loads; /* every generation's region */
+	size_t nloads;            /* how many */
+	int fail_at;              /* test-only: the step that fails (0: none) */
+};
+
+static int failf(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int failf(char **errmsg, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errmsg) {
+		free(*errmsg);
+		va_start(ap, fmt);
+		if (vasprintf(errmsg, fmt, ap) < 0)
+			*errmsg = NULL;
+		va_end(ap);
+	}
+	return err;
+}
+
+struct enc *enc_new(struct dbg *dbg, struct project *proj, struct bus *bus)
+{
+	struct enc *enc = calloc(1, sizeof(*enc));
+
+	if (enc) {
+		enc->dbg = dbg;
+		enc->proj = proj;
+		enc->bus = bus;
+	}
+	return enc;
+}
+
+void enc_free(struct enc *enc)
+{
+	if (!enc)
+		return;
+	for (size_t i = 0; i < enc->nfuncs; i++) {
+		free(enc->funcs[i].name);
+		free(enc->funcs[i].cu);
+		free(enc->funcs[i].copies);
+	}
+	for (size_t i = 0; i < enc->nobjs; i++) {
+		free(enc->objs[i].source);
+		free(enc->objs[i].object);
+	}
+	for (size_t i = 0; i < enc->nloads; i++)
+		free(enc->loads[i].sec_addr);
+	free(enc->funcs);
+	free(enc->objs);
+	free(enc->loads);
+	free(enc);
+}
+
+unsigned enc_generation(const struct enc *enc)
+{
+	return enc->gen;
+}
+
+void enc_fail_at(struct enc *enc, int step)
+{
+	enc->fail_at = step;
+}
+
+static int injected(struct enc *enc, int step, char **errmsg)
+{
+	if (enc->fail_at == step)
+		return failf(errmsg, -ECANCELED, "failure injected at step %d (test)", step);
+	return 0;
+}
+
+/* The object the TU's code in the program was built from. */
+static const char *current_object(struct enc *enc, size_t tu)
+{
+	const char *src = project_tu_file(enc->proj, tu);
+
+	for (size_t i = 0; i < enc->nobjs; i++)
+		if (strcmp(enc->objs[i].source, src) == 0)
+			return enc->objs[i].object;
+	return project_tu_output(enc->proj, tu);
+}
+
+/* Runs argv in dir, collecting what it prints; 0 when it exits 0. */
+static int run_compiler(const char *const *argv, const char *dir, char **output)
+{
+	posix_spawn_file_actions_t fa;
+	int pipefd[2], status, err = 0;
+	size_t len = 0, cap = 0;
+	char buf[4096], *out = NULL;
+	ssize_t n;
+	pid_t pid;
+
+	*output = NULL;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+	posix_spawn_file_actions_addchdir_np(&fa, dir);
+	err = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (err) {
+		close(pipefd[0]);
+		return -err;
+	}
+	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+		if (n <= 0)
+			continue;
+		if (len + (size_t)n + 1 > cap) {
+			char *p;
+
+			cap = (len + (size_t)n + 1) * 2;
+			p = realloc(out, cap);
+			if (!p)
+				break;
+			out = p;
+		}
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*output = out;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+/* The TU's command with its output moved to obj and no depfile. */
+static char **gen_argv(const char *const *argv, const char *obj)
+{
+	size_t n = 0, j = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	v = calloc(n + 3, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < n) {
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "-MMD") == 0 || strcmp(argv[i], "-MD") == 0)
+			continue;
+		if ((strcmp(argv[i], "-MF") == 0 || strcmp(argv[i], "-MT") == 0 || strcmp(argv[i], "-MQ") == 0) &&
+		    i + 1 < n) {
+			i++;
+			continue;
+		}
+		v[j++] = (char *)argv[i];
+	}
+	v[j++] = "-o";
+	v[j++] = (char *)obj;
+	return v;
+}
+
+/* A flag of argv that optimises (-O1..-O3, -Os, -Ofast, -Og), or NULL. */
+static const char *optimised(const char *const *argv)
+{
+	const char *last = NULL;
+
+	for (size_t i = 0; argv[i]; i++)
+		if (strncmp(argv[i], "-O", 2) == 0)
+			last = argv[i];
+	return last && strcmp(last, "-O0") != 0 && strcmp(last, "-O") != 0 ? last : NULL;
+	/* "-O" alone is -O1: caught below by the caller's message too. */
+}
+
+static bool is_text(const struct obj *o, unsigned shndx)
+{
+	return shndx < o->nsecs && (o->secs[shndx].flags & SHF_EXECINSTR);
+}
+
+/* Writes the redirect of the function entry at entry to target. */
+static int redirect(struct enc *enc, uint64_t entry, uint64_t target, char **errmsg)
+{
+	uint8_t pad[16], far[14] = { 0xff, 0x25, 0, 0, 0, 0 }, near[2] = { 0xeb, 0xf0 };
+	bool patchable = true;
+	int err;
+
+	if ((err = dbg_read(enc->dbg, entry - 14, pad, sizeof(pad))) < 0)
+		return failf(errmsg, err, "cannot read the entry at 0x%llx", (unsigned long long)entry);
+	for (int i = 0; i < 16; i++)
+		patchable &= pad[i] == 0x90;
+	/* Already redirected (an earlier generation): only the target moves. */
+	if (!patchable && pad[0] == 0xff && pad[1] == 0x25 && pad[14] == 0xeb && pad[15] == 0xf0)
+		return dbg_write(enc->dbg, entry - 8, &target, 8);
+	memcpy(far + 6, &target, 8);
+	if (patchable) {
+		if ((err = dbg_write(enc->dbg, entry - 14, far, sizeof(far))) < 0 ||
+		    (err = dbg_write(enc->dbg, entry, near, sizeof(near))) < 0)
+			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
+		return 0;
+	}
+	{
+		/* Not built with the EnC profile: a 5-byte jump over the entry. */
+		int64_t rel = (int64_t)(target - (entry + 5));
+		uint8_t jmp[5] = { 0xe9 };
+
+		if (rel < INT32_MIN || rel > INT32_MAX)
+			return failf(errmsg, -ERANGE, "the new code is out of reach of 0x%llx", (unsigned long long)entry);
+		memcpy(jmp + 1, &(int32_t){ (int32_t)rel }, 4);
+		return dbg_write(enc->dbg, entry, jmp, sizeof(jmp));
+	}
+}
+
+static struct patched *patched_find(struct enc *enc, const char *name, const char *cu)
+{
+	for (size_t i = 0; i < enc->nfuncs; i++)
+		if (strcmp(enc->funcs[i].name, name) == 0 && (!cu || !enc->funcs[i].cu || strcmp(enc->funcs[i].cu, cu) == 0))
+			return &enc->funcs[i];
+	return NULL;
+}
+
+/* Everything one TU brings to a generation. */
+struct tu_apply {
+	size_t tu;             /* index in the build graph */
+	char *object;          /* the new object's path */
+	struct obj *old, *new; /* the previous and the new object */
+	struct load_plan plan; /* what is loaded, what is bound */
+	struct load_result loaded; /* where it went */
+	bool *changed;         /* per symbol of new: a function to redirect */
+};
+
+static void tu_apply_release(struct tu_apply *t)
+{
+	free(t->object);
+	obj_free(t->old);
+	obj_free(t->new);
+	free(t->plan.addr);
+	free(t->plan.load);
+	free(t->changed);
+	free(t->loaded.sec_addr);
+}
+
+/* Adds name to a NULL-terminated list. */
+static void list_add(char ***v, size_t *n, const char *name)
+{
+	char **p = realloc(*v, (*n + 2) * sizeof(*p));
+
+	if (!p)
+		return;
+	*v = p;
+	p[*n] = strdup(name);
+	if (p[*n])
+		(*n)++;
+	p[*n] = NULL;
+}
+
+static void list_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Steps 3-5 for one TU: diff, refuse, plan. */
+static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t *nchanged,
+		   char ***added, size_t *nadded, char ***vars, size_t *nvars, char **errmsg)
+{
+	struct obj *o = t->new, *old = t->old;
+	const char *cu = o->source ? o->source : project_tu_file(enc->proj, t->tu);
+
+	t->plan.addr = calloc(o->nsyms, sizeof(*t->plan.addr));
+	t->plan.load = calloc(o->nsecs, sizeof(*t->plan.load));
+	t->changed = calloc(o->nsyms, sizeof(*t->changed));
+	if (!t->plan.addr || !t->plan.load || !t->changed)
+		return failf(errmsg, -ENOMEM, "out of memory");
+	/* Data the functions use (string literals, constants, tables) goes in. */
+	for (size_t i = 0; i < o->nsecs; i++) {
+		const struct obj_section *s = &o->secs[i];
+
+		if ((s->flags & SHF_ALLOC) && !(s->flags & SHF_EXECINSTR) && s->name &&
+		    strcmp(s->name, ".eh_frame") != 0 && strcmp(s->name, "__patchable_function_entries") != 0 &&
+		    strncmp(s->name, ".note", 5) != 0)
+			t->plan.load[i] = true;
+	}
+	for (size_t k = 1; k < o->nsyms; k++) {
+		const struct obj_symbol *s = &o->syms[k];
+		const char *lookup_cu = s->bind == STB_LOCAL ? cu : NULL;
+		char base[256];
+		uint64_t addr, size;
+		long ok;
+
+		if (s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
+			continue;
+		if (s->type == STT_FUNC) {
+			ok = old ? obj_find(old, s->name, STT_FUNC) : -1;
+			if (ok >= 0 && obj_same_code(old, (size_t)ok, o, k) &&
+			    dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, NULL) == 0) {
+				/* Unchanged: calls go to the code that runs now. */
+				struct patched *p = patched_find(enc, s->name, lookup_cu);
+
+				t->plan.addr[k] = p && p->ncopies ? p->copies[p->ncopies - 1] : addr;
+				continue;
+			}
+			t->plan.load[s->shndx] = true;
+			if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, NULL) == 0) {
+				t->changed[k] = true;
+				list_add(changed, nchanged, s->name);
+			} else {
+				list_add(added, nadded, s->name);
+			}
+		} else if (s->type == STT_OBJECT) {
+			obj_base_name(s->name, base, sizeof(base));
+			if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, &size) == 0 ||
+			    dbg_lookup_symbol(enc->dbg, base, lookup_cu, &addr, &size) == 0) {
+				/* It exists: the program's copy, value and all. */
+				long was = old ? obj_find(old, s->name, STT_OBJECT) : -1;
+
+				if (size && s->size != size)
+					return failf(errmsg, -EINVAL, "'%s' changed size (%llu to %llu bytes): existing "
+						     "data cannot change its layout; restart to apply", s->name,
+						     (unsigned long long)size, (unsigned long long)s->size);
+				if (was >= 0) {
+					const struct obj_symbol *w = &old->syms[was];
+					const struct obj_section *ws = &old->secs[w->shndx], *ns = &o->secs[s->shndx];
+					bool same = (ws->data == NULL) == (ns->data == NULL) &&
+						    (!ws->data || memcmp(ws->data + w->value, ns->data + s->value, s->size) == 0);
+
+					if (!same)
+						return failf(errmsg, -EINVAL, "the initialiser of '%s' changed: the running "
+							     "program has its own value; change it with 'print %s = ...' "
+							     "or restart", s->name, base);
+				}
+				t->plan.addr[k] = addr;
+				t->plan.load[s->shndx] = false;
+			} else {
+				t->plan.load[s->shndx] = true;
+				list_add(vars, nvars, s->name);
+			}
+		}
+	}
+	/* Section symbols of sections not loaded stand for what is bound there. */
+	for (size_t k = 1; k < o->nsyms; k++) {
+		const struct obj_symbol *s = &o->syms[k];
+
+		if (s->type != STT_SECTION || s->shndx >= o->nsecs || t->plan.load[s->shndx])
+			continue;
+		for (size_t j = 1; j < o->nsyms; j++)
+			if (j != k && o->syms[j].shndx == s->shndx && o->syms[j].value == 0 && t->plan.addr[j] &&
+			    o->syms[j].type != STT_SECTION) {
+				t->plan.addr[k] = t->plan.addr[j];
+				break;
+			}
+	}
+	(void)is_text;
+	return 0;
+}
+
+/* Functions of the changed list that some thread is executing now. */
+static void frames_in(struct enc *enc, char ***v, size_t *n, struct tu_apply *ts, size_t nts)
+{
+	struct dbg_frame *frames;
+	ssize_t nf = dbg_backtrace(enc->dbg, 100000, &frames);
+
+	for (ssize_t f = 0; f < nf; f++)
+		for (size_t i = 0; i < nts; i++)
+			for (size_t k = 1; k < ts[i].new->nsyms; k++)
+				if (ts[i].changed[k] && frames[f].function &&
+				    strcmp(frames[f].function, ts[i].new->syms[k].name) == 0)
+					list_add(v, n, frames[f].function);
+	free(frames);
+}
+
+int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
+{
+	struct tu_apply *ts = NULL;
+	size_t nts = 0;
+	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, dir[4096];
+	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0;
+	int err = 0;
+
+	if (!enc->proj)
+		return failf(errmsg, -ENOENT, "apply: no project");
+	if (dbg_state(enc->dbg) != DBG_STOPPED)
+		return failf(errmsg, -EBUSY, "apply: the program is not stopped");
+	/* Step 1: the TUs to recompile. */
+	for (size_t f = 0; files[f]; f++) {
+		size_t *deps = NULL, ndeps = 0;
+
+		if (project_dependents(enc->proj, files[f], &deps, &ndeps) < 0)
+			return failf(errmsg, -ENOMEM, "out of memory");
+		for (size_t d = 0; d < ndeps; d++) {
+			bool seen = false;
+
+			for (size_t i = 0; i < nts; i++)
+				seen |= ts[i].tu == deps[d];
+			if (!seen) {
+				struct tu_apply *v = realloc(ts, (nts + 1) * sizeof(*v));
+
+				if (!v) {
+					free(deps);
+					err = failf(errmsg, -ENOMEM, "out of memory");
+					goto out;
+				}
+				ts = v;
+				ts[nts++] = (struct tu_apply){ .tu = deps[d] };
+			}
+		}
+		free(deps);
+	}
+	if (nts == 0) {
+		err = failf(errmsg, -ENOENT, "apply: no translation unit is built from the changed files");
+		goto out;
+	}
+	if ((err = injected(enc, 1, errmsg)) < 0)
+		goto out;
+
+	/* Step 2: compile into the generation's folder. */
+	snprintf(dir, sizeof(dir), "%s/gen/%03u", project_state_path(enc->proj), enc->gen + 1);
+	{
+		char *p = strdup(dir);
+
+		for (char *s = p ? p + 1 : NULL; s && *s; s++)
+			if (*s == '/') {
+				*s = '\0';
+				mkdir(p, 0755);
+				*s = '/';
+			}
+		if (p)
+			mkdir(p, 0755);
+		free(p);
+	}
+	for (size_t i = 0; i < nts; i++) {
+		const char *const *argv = project_tu_argv(enc->proj, ts[i].tu);
+		const char *src = project_tu_file(enc->proj, ts[i].tu), *base = strrchr(src, '/');
+		const char *opt = optimised(argv);
+		char **cmd, *output = NULL;
+
+		if (opt) {
+			err = failf(errmsg, -EINVAL, "'%s' is compiled with %s: optimised code cannot be edited "
+				    "and continued (encide's build uses -O0)", src, opt);
+			goto out;
+		}
+		if (asprintf(&ts[i].object, "%s/%.*s.o", dir, (int)strcspn(base ? base + 1 : src, "."),
+			     base ? base + 1 : src) < 0) {
+			err = failf(errmsg, -ENOMEM, "out of memory");
+			goto out;
+		}
+		cmd = gen_argv(argv, ts[i].object);
+		err = cmd ? run_compiler((const char *const *)cmd, project_tu_dir(enc->proj, ts[i].tu), &output) : -ENOMEM;
+		free(cmd);
+		if (err < 0) {
+			failf(errmsg, err, "compile error, nothing applied:\n%s", output ? output : strerror(-err));
+			free(output);
+			goto out;
+		}
+		free(output);
+		if ((err = obj_open(&ts[i].new, ts[i].object, errmsg)) < 0)
+			goto out;
+		if (access(current_object(enc, ts[i].tu), R_OK) == 0 &&
+		    (err = obj_open(&ts[i].old, current_object(enc, ts[i].tu), errmsg)) < 0)
+			goto out;
+	}
+	if ((err = injected(enc, 2, errmsg)) < 0)
+		goto out;
+
+	/* Steps 3-4: diff and refuse. */
+	for (size_t i = 0; i < nts; i++)
+		if ((err = plan_tu(enc, &ts[i], &changed, &nchanged, &added, &nadded, &vars, &nvars, errmsg)) < 0)
+			goto out;
+	if ((err = injected(enc, 3, errmsg)) < 0)
+		goto out;
+
+	/* Step 5: load. */
+	for (size_t i = 0; i < nts; i++) {
+		if ((err = load_object(enc->dbg, ts[i].new, &ts[i].plan, &ts[i].loaded, errmsg)) < 0 ||
+		    (err = injected(enc, 4, errmsg)) < 0)
+			goto unload;
+	}
+	frames_in(enc, &old_frames, &nold, ts, nts);
+
+	/* Step 6: redirect (from here on the program changes). */
+	for (size_t i = 0; i < nts; i++) {
+		struct obj *o = ts[i].new;
+
+		for (size_t k = 1; k < o->nsyms; k++) {
+			const struct obj_symbol *s = &o->syms[k];
+			const char *lookup_cu = s->bind == STB_LOCAL ? (o->source ? o->source : "") : NULL;
+			uint64_t orig, target = ts[i].loaded.sec_addr[s->shndx] + s->value;
+			struct patched *p;
+
+			if (!ts[i].changed[k] || dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) < 0)
+				continue;
+			p = patched_find(enc, s->name, lookup_cu);
+			if (!p) {
+				struct patched *v = realloc(enc->funcs, (enc->nfuncs + 1) * sizeof(*v));
+
+				if (!v) {
+					err = failf(errmsg, -ENOMEM, "out of memory");
+					goto out;
+				}
+				enc->funcs = v;
+				p = &v[enc->nfuncs++];
+				*p = (struct patched){ .name = strdup(s->name), .cu = lookup_cu ? strdup(lookup_cu) : NULL,
+						       .orig = orig };
+			}
+			if ((err = redirect(enc, p->orig, target, errmsg)) < 0)
+				goto out;
+			for (size_t c = 0; c < p->ncopies; c++)
+				if ((err = redirect(enc, p->copies[c], target, errmsg)) < 0)
+					goto out;
+			{
+				uint64_t *v = realloc(p->copies, (p->ncopies + 1) * sizeof(*v));
+
+				if (v) {
+					p->copies = v;
+					v[p->ncopies++] = target;
+				}
+			}
+		}
+	}
+
+	/* Step 7: the generation. */
+	enc->gen++;
+	for (size_t i = 0; i < nts; i++) {
+		const char *src = project_tu_file(enc->proj, ts[i].tu);
+		struct tu_obj *slot = NULL;
+		struct load_result *lv;
+
+		for (size_t j = 0; j < enc->nobjs; j++)
+			if (strcmp(enc->objs[j].source, src) == 0)
+				slot = &enc->objs[j];
+		if (!slot) {
+			struct tu_obj *v = realloc(enc->objs, (enc->nobjs + 1) * sizeof(*v));
+
+			if (v) {
+				enc->objs = v;
+				slot = &v[enc->nobjs++];
+				*slot = (struct tu_obj){ .source = strdup(src) };
+			}
+		}
+		if (slot) {
+			free(slot->object);
+			slot->object = ts[i].object;
+			ts[i].object = NULL;
+		}
+		lv = realloc(enc->loads, (enc->nloads + 1) * sizeof(*lv));
+		if (lv) {
+			enc->loads = lv;
+			lv[enc->nloads++] = ts[i].loaded;
+			ts[i].loaded.sec_addr = NULL;
+		}
+	}
+	{
+		char name[16];
+
+		snprintf(name, sizeof(name), "upd%03u", enc->gen);
+		bus_emit_enc_applied(enc->bus, &(struct ev_enc_applied){
+			.generation = enc->gen, .name = name, .changed = (const char *const *)changed,
+			.added = (const char *const *)added, .variables = (const char *const *)vars,
+			.old_frames = (const char *const *)old_frames });
+	}
+	goto out;
+unload:
+	for (size_t i = 0; i < nts; i++)
+		if (ts[i].loaded.base)
+			load_undo(enc->dbg, &ts[i].loaded);
+out:
+	if (err < 0)
+		bus_emit_enc_rejected(enc->bus, &(struct ev_enc_rejected){ .reason = errmsg && *errmsg ? *errmsg : "failed" });
+	for (size_t i = 0; i < nts; i++)
+		tu_apply_release(&ts[i]);
+	free(ts);
+	list_free(changed, nchanged);
+	list_free(added, nadded);
+	list_free(vars, nvars);
+	list_free(old_frames, nold);
+	return err;
+}

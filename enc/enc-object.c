@@ -1,0 +1,248 @@
+/* Relocatable objects (gcc -c with -ffunction-sections -fdata-sections):
+ * their sections, symbols and relocations through libelf, and comparing a
+ * function between two compiles of the same file.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "debugger/debugger.h"
+#include "enc/enc-int.h"
+
+static int fail(char **errmsg, int err, const char *path, const char *why)
+{
+	if (errmsg) {
+		free(*errmsg);
+		if (asprintf(errmsg, "object '%s': %s", path, why) < 0)
+			*errmsg = NULL;
+	}
+	return err;
+}
+
+void obj_free(struct obj *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->nsecs; i++)
+		free(o->secs[i].relocs);
+	free(o->secs);
+	free(o->syms);
+	free(o->source);
+	if (o->elf)
+		elf_end(o->elf);
+	if (o->fd >= 0)
+		close(o->fd);
+	free(o->path);
+	free(o);
+}
+
+int obj_open(struct obj **out, const char *path, char **errmsg)
+{
+	struct obj *o = calloc(1, sizeof(*o));
+	GElf_Ehdr eh;
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	int err = -EINVAL;
+
+	if (!o)
+		return fail(errmsg, -ENOMEM, path, "out of memory");
+	o->fd = -1;
+	o->path = strdup(path);
+	elf_version(EV_CURRENT);
+	o->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (o->fd < 0) {
+		err = fail(errmsg, -errno, path, strerror(errno));
+		goto out;
+	}
+	o->elf = elf_begin(o->fd, ELF_C_READ, NULL);
+	if (!o->elf || !gelf_getehdr(o->elf, &eh) || eh.e_type != ET_REL || eh.e_machine != EM_X86_64) {
+		err = fail(errmsg, -ENOEXEC, path, "not an x86-64 relocatable object");
+		goto out;
+	}
+	if (elf_getshdrnum(o->elf, &o->nsecs) != 0 || elf_getshdrstrndx(o->elf, &shstrndx) != 0) {
+		err = fail(errmsg, -ENOEXEC, path, elf_errmsg(-1));
+		goto out;
+	}
+	o->secs = calloc(o->nsecs, sizeof(*o->secs));
+	if (!o->secs) {
+		err = fail(errmsg, -ENOMEM, path, "out of memory");
+		goto out;
+	}
+	while ((scn = elf_nextscn(o->elf, scn))) {
+		size_t idx = elf_ndxscn(scn);
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || idx >= o->nsecs)
+			continue;
+		o->secs[idx] = (struct obj_section){
+			.name = elf_strptr(o->elf, shstrndx, sh.sh_name), .type = sh.sh_type,
+			.flags = sh.sh_flags, .size = sh.sh_size, .align = sh.sh_addralign ? sh.sh_addralign : 1 };
+		d = sh.sh_type == SHT_NOBITS ? NULL : elf_getdata(scn, NULL);
+		o->secs[idx].data = d ? d->d_buf : NULL;
+		if (sh.sh_type == SHT_SYMTAB && d) {
+			o->nsyms = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : sizeof(GElf_Sym));
+			o->syms = calloc(o->nsyms ? o->nsyms : 1, sizeof(*o->syms));
+			if (!o->syms) {
+				err = fail(errmsg, -ENOMEM, path, "out of memory");
+				goto out;
+			}
+			for (size_t k = 0; k < o->nsyms; k++) {
+				GElf_Sym s;
+
+				if (!gelf_getsym(d, (int)k, &s))
+					continue;
+				o->syms[k] = (struct obj_symbol){
+					.name = elf_strptr(o->elf, sh.sh_link, s.st_name),
+					.type = GELF_ST_TYPE(s.st_info), .bind = GELF_ST_BIND(s.st_info),
+					.shndx = s.st_shndx, .value = s.st_value, .size = s.st_size };
+				if (!o->syms[k].name)
+					o->syms[k].name = "";
+				if (o->syms[k].type == STT_FILE && !o->source)
+					o->source = strdup(o->syms[k].name);
+			}
+		}
+	}
+	/* Relocations, attached to the sections they patch. */
+	scn = NULL;
+	while ((scn = elf_nextscn(o->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t n;
+		struct obj_section *target;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
+			continue;
+		if (sh.sh_type == SHT_REL) {
+			err = fail(errmsg, -ENOEXEC, path, "SHT_REL relocations (x86-64 objects use RELA)");
+			goto out;
+		}
+		if (sh.sh_info >= o->nsecs || !(d = elf_getdata(scn, NULL)))
+			continue;
+		target = &o->secs[sh.sh_info];
+		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : sizeof(GElf_Rela));
+		target->relocs = calloc(n ? n : 1, sizeof(*target->relocs));
+		if (!target->relocs) {
+			err = fail(errmsg, -ENOMEM, path, "out of memory");
+			goto out;
+		}
+		for (size_t k = 0; k < n; k++) {
+			GElf_Rela r;
+
+			if (!gelf_getrela(d, (int)k, &r))
+				continue;
+			target->relocs[target->nrelocs++] = (struct obj_reloc){
+				.offset = r.r_offset, .type = (uint32_t)GELF_R_TYPE(r.r_info),
+				.sym = (uint32_t)GELF_R_SYM(r.r_info), .addend = r.r_addend };
+		}
+	}
+	if (!o->syms) {
+		err = fail(errmsg, -ENOEXEC, path, "no symbol table");
+		goto out;
+	}
+	*out = o;
+	return 0;
+out:
+	obj_free(o);
+	return err;
+}
+
+long obj_find(const struct obj *o, const char *name, unsigned type)
+{
+	char a[256], b[256];
+
+	for (size_t k = 1; k < o->nsyms; k++) {
+		const struct obj_symbol *s = &o->syms[k];
+
+		if (s->type != type || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
+			continue;
+		if (strcmp(obj_base_name(s->name, a, sizeof(a)), obj_base_name(name, b, sizeof(b))) == 0)
+			return (long)k;
+	}
+	return -1;
+}
+
+const char *obj_base_name(const char *name, char *buf, size_t size)
+{
+	size_t len = strlen(name), end = len;
+
+	/* Drop trailing ".digits" groups: "n.0" -> "n", "f.part.0" keeps ".part". */
+	while (end > 0) {
+		size_t d = end;
+
+		while (d > 0 && isdigit((unsigned char)name[d - 1]))
+			d--;
+		if (d == end || d == 0 || name[d - 1] != '.')
+			break;
+		end = d - 1;
+	}
+	snprintf(buf, size, "%.*s", (int)end, name);
+	return buf;
+}
+
+const char *obj_target_name(const struct obj *o, uint32_t sym, char *buf, size_t size)
+{
+	const struct obj_symbol *s;
+
+	if (sym >= o->nsyms) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	s = &o->syms[sym];
+	if (s->type == STT_SECTION && s->shndx < o->nsecs)
+		return obj_base_name(o->secs[s->shndx].name ? o->secs[s->shndx].name : "?", buf, size);
+	return obj_base_name(s->name, buf, size);
+}
+
+/* The read-only data section a relocation's target lives in, or NULL (code,
+ * writable data and undefined symbols are compared by name only). */
+static const struct obj_section *const_target(const struct obj *o, uint32_t sym)
+{
+	const struct obj_symbol *s = sym < o->nsyms ? &o->syms[sym] : NULL;
+	const struct obj_section *sec;
+
+	if (!s || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
+		return NULL;
+	sec = &o->secs[s->shndx];
+	if (!(sec->flags & SHF_ALLOC) || (sec->flags & (SHF_EXECINSTR | SHF_WRITE)))
+		return NULL;
+	return sec;
+}
+
+bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b)
+{
+	const struct obj_symbol *sa = &x->syms[a], *sb = &y->syms[b];
+	const struct obj_section *ca, *cb;
+
+	if (sa->shndx >= x->nsecs || sb->shndx >= y->nsecs || sa->size != sb->size)
+		return false;
+	ca = &x->secs[sa->shndx];
+	cb = &y->secs[sb->shndx];
+	if (ca->size != cb->size || ca->nrelocs != cb->nrelocs)
+		return false;
+	if (ca->data && cb->data && memcmp(ca->data, cb->data, ca->size) != 0)
+		return false;
+	for (size_t i = 0; i < ca->nrelocs; i++) {
+		const struct obj_reloc *ra = &ca->relocs[i], *rb = &cb->relocs[i];
+		char na[256], nb[256];
+
+		if (ra->offset != rb->offset || ra->type != rb->type || ra->addend != rb->addend)
+			return false;
+		if (strcmp(obj_target_name(x, ra->sym, na, sizeof(na)), obj_target_name(y, rb->sym, nb, sizeof(nb))) != 0)
+			return false;
+		/* A string literal or a constant: what it says matters, not only
+		 * where (a changed printf format keeps the same code). */
+		{
+			const struct obj_section *ka = const_target(x, ra->sym), *kb = const_target(y, rb->sym);
+
+			if (ka && kb && (ka->size != kb->size ||
+					 (ka->data && kb->data && memcmp(ka->data, kb->data, ka->size) != 0)))
+				return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,42 @@
+/* enc/: Edit and Continue. Recompiles the translation units an edit touched
+ * with their recorded commands, compares the new objects with the previous
+ * generation function by function, loads the changed code into the stopped
+ * program with its own ELF loader (existing variables keep their addresses
+ * and values), and redirects the old functions to the new code through their
+ * patchable entries. A library with no terminal code; reports ENC_APPLIED
+ * and ENC_REJECTED on the bus.
+ *
+ * Atomicity: until the first byte of the program's code is redirected,
+ * nothing in the program has changed except memory encide mapped for itself,
+ * which a failure unmaps again.
+ */
+#ifndef ENCIDE_ENC_H
+#define ENCIDE_ENC_H
+
+#include <stddef.h>
+
+struct bus;
+struct dbg;
+struct project;
+struct enc;
+
+/* An engine for the program dbg debugs, built by proj. NULL when out of
+ * memory. */
+struct enc *enc_new(struct dbg *dbg, struct project *proj, struct bus *bus);
+/* Forgets every generation (the program keeps what was loaded). */
+void enc_free(struct enc *enc);
+
+/* Applies the current content of the source files (NULL-terminated,
+ * absolute paths; headers bring in every TU that includes them) to the
+ * stopped program. 0, or negative with *errmsg (caller frees) naming the
+ * symbol and the reason; nothing applied then. */
+int enc_apply(struct enc *enc, const char *const *files, char **errmsg);
+/* The number of generations applied (upd001 is 1). */
+unsigned enc_generation(const struct enc *enc);
+
+/* Test-only: makes the pipeline fail at step `step` (1-based, see
+ * enc-apply.c's list), to prove a failure leaves the program untouched;
+ * 0 turns it off. */
+void enc_fail_at(struct enc *enc, int step);
+
+#endif
