@@ -72,7 +72,7 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 	const char **files = calloc(app->nbufs + (size_t)argc + 1, sizeof(*files));
 	size_t nfiles = 0;
 	char *msg = NULL;
-	int err;
+	int err, fail_at = 0;
 
 	if (!files)
 		return cmd_error(ctx, "apply: out of memory");
@@ -98,8 +98,13 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		files[nfiles++] = buf_path(b);
 	}
-	for (int i = 1; i < argc; i++)
-		files[nfiles++] = argv[i];
+	for (int i = 1; i < argc; i++) {
+		/* Test-only: --fail-at=N makes step N of the pipeline fail. */
+		if (strncmp(argv[i], "--fail-at=", 10) == 0)
+			fail_at = atoi(argv[i] + 10);
+		else
+			files[nfiles++] = argv[i];
+	}
 	if (nfiles == 0) {
 		free(files);
 		return cmd_error(ctx, "apply: nothing was edited");
@@ -110,6 +115,7 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		free(files);
 		return cmd_error(ctx, "apply: out of memory");
 	}
+	enc_fail_at(app->enc, fail_at);
 	err = enc_apply(app->enc, files, &msg);
 	free(files);
 	if (err < 0) {
@@ -125,7 +131,7 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = "[FILE...]",
+	.usage = "[FILE...] [--fail-at=STEP]",
 	.help = "Apply code changes: save the edited files, recompile them, and load the new code into the stopped program",
 	.min_args = 0,
 	.max_args = -1,

@@ -1070,3 +1070,76 @@ int dbg_inject_syscall(struct dbg *dbg, long nr, const long args[6], long *ret)
 	}
 	return err;
 }
+
+int dbg_inject_call(struct dbg *dbg, uint64_t addr, const long args[6], long *ret)
+{
+	static const uint8_t int3 = 0xcc;
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct user_regs_struct saved;
+	uint64_t sp, back;
+	uint8_t code;
+	int err, status;
+
+	if (!t || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	if ((err = dbg_regs(dbg, t)) < 0)
+		return err;
+	saved = t->regs;
+	/* The call returns to an int3 written at the current PC. */
+	back = saved.rip;
+	if ((err = mem_io(dbg, back, &code, 1, false)) < 0 || (err = mem_io(dbg, back, (void *)&int3, 1, true)) < 0)
+		return err;
+	sp = ((saved.rsp - 256) & ~15ULL) - 8; /* below the red zone, aligned as at a call */
+	if ((err = mem_io(dbg, sp, &back, 8, true)) < 0)
+		goto restore;
+	t->regs.rsp = sp;
+	t->regs.rip = addr;
+	t->regs.orig_rax = (unsigned long long)-1;
+	t->regs.rax = 0;
+	t->regs.rdi = (unsigned long long)args[0];
+	t->regs.rsi = (unsigned long long)args[1];
+	t->regs.rdx = (unsigned long long)args[2];
+	t->regs.rcx = (unsigned long long)args[3];
+	t->regs.r8 = (unsigned long long)args[4];
+	t->regs.r9 = (unsigned long long)args[5];
+	t->regs_dirty = true;
+	if ((err = regs_flush(t)) < 0 || ptrace(PTRACE_CONT, t->tid, NULL, NULL) < 0) {
+		err = err < 0 ? err : -errno;
+		goto restore;
+	}
+	t->stopped = false;
+	t->regs_valid = false;
+	for (;;) {
+		if (waitpid(t->tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto restore;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			t->exited = true;
+			report_exit(dbg, status);
+			return -ESRCH;
+		}
+		t->stopped = true;
+		if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+			break;
+		if ((status >> 16) == 0 && WSTOPSIG(status) != SIGTRAP) {
+			/* It faulted (or got a signal): give up on the call. */
+			err = -EFAULT;
+			goto restore;
+		}
+		ptrace(PTRACE_CONT, t->tid, NULL, NULL); /* event stops: go on */
+		t->stopped = false;
+	}
+	t->regs_valid = false;
+	if ((err = dbg_regs(dbg, t)) == 0)
+		*ret = (long)t->regs.rax;
+restore:
+	mem_io(dbg, back, &code, 1, true);
+	t->regs = saved;
+	t->regs_valid = true;
+	t->regs_dirty = true;
+	regs_flush(t);
+	return err;
+}

@@ -643,7 +643,7 @@ static const char *base_name(const char *path)
 /* Looks name up in module m: a global (cu_file NULL) or a local of cu_file
  * (the STT_FILE symbol that precedes a file's locals names it). */
 static bool module_symbol(struct dbg_module *m, const char *name, const char *cu_file, uint64_t *addr,
-			  uint64_t *size)
+			  uint64_t *size, unsigned *type)
 {
 	int n = dwfl_module_getsymtab(m->mod);
 	const char *file = NULL;
@@ -671,12 +671,15 @@ static bool module_symbol(struct dbg_module *m, const char *name, const char *cu
 		*addr = a;
 		if (size)
 			*size = sym.st_size;
+		if (type)
+			*type = GELF_ST_TYPE(sym.st_info);
 		return true;
 	}
 	return false;
 }
 
-int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size)
+static int lookup(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size,
+		  unsigned *type)
 {
 	/* The program first (its locals when a file is named), then libraries. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -686,11 +689,32 @@ int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, ui
 
 			if (is_program != (pass == 0) || (cu_file && !is_program))
 				continue;
-			if (module_symbol(m, name, cu_file, addr, size))
+			if (module_symbol(m, name, cu_file, addr, size, type))
 				return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size)
+{
+	return lookup(dbg, name, cu_file, addr, size, NULL);
+}
+
+int dbg_resolve_function(struct dbg *dbg, const char *name, uint64_t *addr)
+{
+	unsigned type = 0;
+	long ret;
+	int err = lookup(dbg, name, NULL, addr, NULL, &type);
+
+	if (err < 0 || type != STT_GNU_IFUNC)
+		return err;
+	/* An IFUNC (glibc's strlen, memcpy...): its resolver picks the code. */
+	err = dbg_inject_call(dbg, *addr, (const long[6]){ 0 }, &ret);
+	if (err < 0)
+		return err;
+	*addr = (uint64_t)ret;
+	return 0;
 }
 
 int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high)

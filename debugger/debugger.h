@@ -166,6 +166,13 @@ int dbg_line_address(struct dbg *dbg, const char *file, int line, uint64_t *addr
  * base name), else of a loaded library. *size gets its size (may be NULL).
  * Returns 0, or -ENOENT. */
 int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size);
+/* Like dbg_lookup_symbol for a global function, through an IFUNC's
+ * resolver (run in the program) to the code it selects. */
+int dbg_resolve_function(struct dbg *dbg, const char *name, uint64_t *addr);
+/* Calls the function at addr with up to six integer args in the stopped
+ * current thread (on its stack, below the red zone); *ret gets rax. Other
+ * threads stay stopped; everything is restored after. */
+int dbg_inject_call(struct dbg *dbg, uint64_t addr, const long args[6], long *ret);
 /* The program's own module: its run-time address range. */
 int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high);
 /* Runs system call nr with args in the stopped current thread (a `syscall`

@@ -52,6 +52,13 @@ struct patched {
 	size_t ncopies;    /* how many */
 };
 
+/* A variable an earlier generation added: later ones bind to it. */
+struct added_var {
+	char *name;        /* as in the source */
+	char *cu;          /* its source file when file-local, else NULL */
+	uint64_t addr;     /* its storage in that generation's region */
+};
+
 /* The newest object of a TU. */
 struct tu_obj {
 	char *source;      /* the TU's source, absolute */
@@ -63,8 +70,10 @@ struct enc {
 	struct project *proj;     /* its build graph */
 	struct bus *bus;          /* where results go */
 	unsigned gen;             /* generations applied */
-	struct patched *funcs;    /* functions redirected so far */
+	struct patched *funcs;    /* functions redirected or added so far */
 	size_t nfuncs;            /* how many */
+	struct added_var *vars;   /* variables added so far */
+	size_t nvars;             /* how many */
 	struct tu_obj *objs;      /* per TU applied: its newest object */
 	size_t nobjs;             /* how many */
 	struct load_result *loads; /* every generation's region */
@@ -112,6 +121,11 @@ void enc_free(struct enc *enc)
 		free(enc->objs[i].source);
 		free(enc->objs[i].object);
 	}
+	for (size_t i = 0; i < enc->nvars; i++) {
+		free(enc->vars[i].name);
+		free(enc->vars[i].cu);
+	}
+	free(enc->vars);
 	for (size_t i = 0; i < enc->nloads; i++)
 		free(enc->loads[i].sec_addr);
 	free(enc->funcs);
@@ -278,9 +292,37 @@ static int redirect(struct enc *enc, uint64_t entry, uint64_t target, char **err
 static struct patched *patched_find(struct enc *enc, const char *name, const char *cu)
 {
 	for (size_t i = 0; i < enc->nfuncs; i++)
-		if (strcmp(enc->funcs[i].name, name) == 0 && (!cu || !enc->funcs[i].cu || strcmp(enc->funcs[i].cu, cu) == 0))
+		if (strcmp(enc->funcs[i].name, name) == 0 &&
+		    ((!cu && !enc->funcs[i].cu) || (cu && enc->funcs[i].cu && strcmp(enc->funcs[i].cu, cu) == 0)))
 			return &enc->funcs[i];
 	return NULL;
+}
+
+static bool same_cu(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A variable an earlier generation added. */
+static struct added_var *var_find(struct enc *enc, const char *name, const char *cu)
+{
+	for (size_t i = 0; i < enc->nvars; i++)
+		if (strcmp(enc->vars[i].name, name) == 0 && same_cu(enc->vars[i].cu, cu))
+			return &enc->vars[i];
+	return NULL;
+}
+
+/* Where function name's code runs now: the newest generation's copy, else
+ * the image. 0, or -ENOENT for a function the program does not have. */
+static int func_now(struct enc *enc, const char *name, const char *cu, uint64_t *addr)
+{
+	struct patched *p = patched_find(enc, name, cu);
+
+	if (p && p->ncopies) {
+		*addr = p->copies[p->ncopies - 1];
+		return 0;
+	}
+	return dbg_lookup_symbol(enc->dbg, name, cu, addr, NULL);
 }
 
 /* Everything one TU brings to a generation. */
@@ -358,23 +400,28 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 		if (s->type == STT_FUNC) {
 			ok = old ? obj_find(old, s->name, STT_FUNC) : -1;
 			if (ok >= 0 && obj_same_code(old, (size_t)ok, o, k) &&
-			    dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, NULL) == 0) {
+			    func_now(enc, s->name, lookup_cu, &addr) == 0) {
 				/* Unchanged: calls go to the code that runs now. */
-				struct patched *p = patched_find(enc, s->name, lookup_cu);
-
-				t->plan.addr[k] = p && p->ncopies ? p->copies[p->ncopies - 1] : addr;
+				t->plan.addr[k] = addr;
 				continue;
 			}
 			t->plan.load[s->shndx] = true;
-			if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, NULL) == 0) {
+			if (func_now(enc, s->name, lookup_cu, &addr) == 0) {
 				t->changed[k] = true;
 				list_add(changed, nchanged, s->name);
 			} else {
 				list_add(added, nadded, s->name);
 			}
 		} else if (s->type == STT_OBJECT) {
+			struct added_var *av;
+
 			obj_base_name(s->name, base, sizeof(base));
-			if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, &size) == 0 ||
+			size = 0;
+			if ((av = var_find(enc, base, lookup_cu))) {
+				/* Added by an earlier generation: its storage, its value. */
+				t->plan.addr[k] = av->addr;
+				t->plan.load[s->shndx] = false;
+			} else if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, &size) == 0 ||
 			    dbg_lookup_symbol(enc->dbg, base, lookup_cu, &addr, &size) == 0) {
 				/* It exists: the program's copy, value and all. */
 				long was = old ? obj_find(old, s->name, STT_OBJECT) : -1;
@@ -417,6 +464,30 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 	}
 	(void)is_text;
 	return 0;
+}
+
+/* Refuses a compile in which a type the old one also had changed layout:
+ * the running code and the data in memory use the old one. */
+static int refuse_layouts(struct enc *enc, struct tu_apply *t, char **errmsg)
+{
+	struct type_sig *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	const char *name;
+	int err = 0;
+
+	if (!t->old)
+		return 0;
+	if (types_read(t->old->path, &a, &na) < 0 || types_read(t->new->path, &b, &nb) < 0)
+		goto out; /* no DWARF to compare: the diff of the code still applies */
+	name = types_changed(a, na, b, nb);
+	if (name)
+		err = failf(errmsg, -EINVAL, "the layout of '%s' changed (in %s): the running code and the data "
+			    "in memory use the old one; nothing applied, restart to use it", name,
+			    project_tu_file(enc->proj, t->tu));
+out:
+	types_free(a, na);
+	types_free(b, nb);
+	return err;
 }
 
 /* Functions of the changed list that some thread is executing now. */
@@ -528,9 +599,12 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 		goto out;
 
 	/* Steps 3-4: diff and refuse. */
-	for (size_t i = 0; i < nts; i++)
+	for (size_t i = 0; i < nts; i++) {
+		if ((err = refuse_layouts(enc, &ts[i], errmsg)) < 0)
+			goto out;
 		if ((err = plan_tu(enc, &ts[i], &changed, &nchanged, &added, &nadded, &vars, &nvars, errmsg)) < 0)
 			goto out;
+	}
 	if ((err = injected(enc, 3, errmsg)) < 0)
 		goto out;
 
@@ -552,9 +626,30 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 			uint64_t orig, target = ts[i].loaded.sec_addr[s->shndx] + s->value;
 			struct patched *p;
 
-			if (!ts[i].changed[k] || dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) < 0)
+			if (s->type != STT_FUNC || s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx])
 				continue;
 			p = patched_find(enc, s->name, lookup_cu);
+			if (!ts[i].changed[k]) {
+				/* Added: later generations redirect this copy. */
+				if (!p) {
+					struct patched *v = realloc(enc->funcs, (enc->nfuncs + 1) * sizeof(*v));
+					uint64_t *c = malloc(sizeof(*c));
+
+					if (!v || !c) {
+						free(c);
+						if (v)
+							enc->funcs = v;
+						continue;
+					}
+					enc->funcs = v;
+					c[0] = target;
+					v[enc->nfuncs++] = (struct patched){ .name = strdup(s->name),
+						.cu = lookup_cu ? strdup(lookup_cu) : NULL, .copies = c, .ncopies = 1 };
+				}
+				continue;
+			}
+			if (!p && dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) < 0)
+				continue;
 			if (!p) {
 				struct patched *v = realloc(enc->funcs, (enc->nfuncs + 1) * sizeof(*v));
 
@@ -567,7 +662,7 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 				*p = (struct patched){ .name = strdup(s->name), .cu = lookup_cu ? strdup(lookup_cu) : NULL,
 						       .orig = orig };
 			}
-			if ((err = redirect(enc, p->orig, target, errmsg)) < 0)
+			if (p->orig && (err = redirect(enc, p->orig, target, errmsg)) < 0)
 				goto out;
 			for (size_t c = 0; c < p->ncopies; c++)
 				if ((err = redirect(enc, p->copies[c], target, errmsg)) < 0)
@@ -585,6 +680,28 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 
 	/* Step 7: the generation. */
 	enc->gen++;
+	for (size_t i = 0; i < nts; i++) {
+		struct obj *o = ts[i].new;
+
+		for (size_t k = 1; k < o->nsyms; k++) {
+			const struct obj_symbol *s = &o->syms[k];
+			const char *lookup_cu = s->bind == STB_LOCAL ? (o->source ? o->source : "") : NULL;
+			struct added_var *v;
+			char base[256];
+
+			if (s->type != STT_OBJECT || s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx] ||
+			    ts[i].plan.addr[k])
+				continue;
+			v = realloc(enc->vars, (enc->nvars + 1) * sizeof(*v));
+			if (!v)
+				continue;
+			enc->vars = v;
+			v[enc->nvars++] = (struct added_var){
+				.name = strdup(obj_base_name(s->name, base, sizeof(base))),
+				.cu = lookup_cu ? strdup(lookup_cu) : NULL,
+				.addr = ts[i].loaded.sec_addr[s->shndx] + s->value };
+		}
+	}
 	for (size_t i = 0; i < nts; i++) {
 		const char *src = project_tu_file(enc->proj, ts[i].tu);
 		struct tu_obj *slot = NULL;

@@ -64,6 +64,20 @@ const char *obj_target_name(const struct obj *o, uint32_t sym, char *buf, size_t
  * bytes and relocations (same types, addends, target names). */
 bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b);
 
+/* One named type's layout in a compile (enc-types.c). */
+struct type_sig {
+	char *name;  /* "struct point", "typedef count_t" */
+	char *sig;   /* its layout as a string */
+};
+
+/* The named types of the object at path, sorted by name; *out is freed with
+ * types_free(). 0, -ENODATA (no DWARF) or -ENOMEM. */
+int types_read(const char *obj_path, struct type_sig **out, size_t *n);
+void types_free(struct type_sig *v, size_t n);
+/* The name of the first type both lists have with different layouts, or
+ * NULL (the string is a's). */
+const char *types_changed(const struct type_sig *a, size_t na, const struct type_sig *b, size_t nb);
+
 /* Where each symbol of an object goes when it is loaded. */
 struct load_plan {
 	uint64_t *addr;    /* per symbol: a fixed run-time address, or 0 */

@@ -153,7 +153,8 @@ static int resolve_external(struct dbg *dbg, const struct obj *o, const struct l
 						     "nor in the program", o->secs[i].name, s->name);
 				continue;
 			}
-			if (dbg_lookup_symbol(dbg, s->name, NULL, &ext[k], NULL) < 0)
+			if ((s->type == STT_FUNC || s->type == STT_NOTYPE ? dbg_resolve_function(dbg, s->name, &ext[k])
+			     : dbg_lookup_symbol(dbg, s->name, NULL, &ext[k], NULL)) < 0)
 				return failf(errmsg, -ENOENT, "undefined symbol '%s' (used by %s) is not in the "
 					     "program or its libraries", s->name, o->secs[i].name);
 		}
