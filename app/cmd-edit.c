@@ -6,6 +6,7 @@
 
 #include "app/cmd-int.h"
 #include "build/build.h"
+#include "debugger/debugger.h"
 #include "editor/editor.h"
 
 static int need_buffer(struct cmd_ctx *ctx)
@@ -200,6 +201,18 @@ static int cmd_info(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_error(ctx, "info project: no project is open");
 		cmd_print(ctx, "%s: %s, %zu source files", project_name(app->project),
 			  project_dir(app->project), project_source_count(app->project));
+	} else if (strcmp(argv[1], "breakpoints") == 0 || strcmp(argv[1], "break") == 0) {
+		const struct dbg_bp_info *list;
+		size_t n = dbg_break_list(app->dbg, &list);
+
+		if (n == 0)
+			cmd_print(ctx, "No breakpoints.");
+		for (size_t i = 0; i < n; i++)
+			cmd_print(ctx, "%-3d %s%s %s at %s:%d (%zu address%s)%s%s, hit %u time%s", list[i].id,
+				  list[i].temporary ? "temporary " : "", list[i].enabled ? "enabled " : "disabled",
+				  list[i].location, list[i].file ? list[i].file : "?", list[i].line, list[i].nsites,
+				  list[i].nsites == 1 ? "" : "es", list[i].condition ? " if " : "",
+				  list[i].condition ? list[i].condition : "", list[i].hits, list[i].hits == 1 ? "" : "s");
 	} else if (strcmp(argv[1], "functions") == 0) {
 		struct buf_function *v;
 		ssize_t n;
@@ -213,15 +226,15 @@ static int cmd_info(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_print(ctx, "%s:%zu-%zu", v[i].name, v[i].first_line, v[i].last_line);
 		buf_functions_free(v, (size_t)n);
 	} else {
-		return cmd_error(ctx, "info: unknown subject '%s' (cursor, functions, project)", argv[1]);
+		return cmd_error(ctx, "info: unknown subject '%s' (breakpoints, cursor, functions, project)", argv[1]);
 	}
 	return 0;
 }
 
 const struct cmd_entry cmd_info_entry = {
 	.name = "info",
-	.usage = "cursor|functions|project",
-	.help = "Show where the cursor is, the functions defined in the file, or the project",
+	.usage = "breakpoints|cursor|functions|project",
+	.help = "Show the breakpoints, where the cursor is, the functions defined in the file, or the project",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_info,

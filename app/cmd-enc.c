@@ -24,6 +24,7 @@ static void on_started(const struct bus_event *ev, void *arg)
 
 	enc_free(app->enc);
 	app->enc = NULL;
+	dbg_forget_code(app->dbg);
 }
 
 int enc_attach(struct app *app)

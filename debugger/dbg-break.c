@@ -508,3 +508,19 @@ int dbg_break_step_over(struct dbg *dbg, struct dbg_thread *t)
 		dbg_write(dbg, s->addr, &INT3, 1);
 	return err;
 }
+
+void dbg_break_refresh(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		struct dbg_bp *bp = dbg->bps[i];
+
+		if (bp->info.id <= 0)
+			continue;
+		for (size_t j = 0; j < bp->nsites; j++)
+			site_remove(dbg, &bp->sites[j]);
+		free(bp->sites);
+		bp->sites = NULL;
+		bp->nsites = 0;
+	}
+	dbg_break_insert_all(dbg);
+}

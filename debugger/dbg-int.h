@@ -63,6 +63,12 @@ struct dbg_module {
 	char **files;      /* source files named by rows (absolute when known) */
 	size_t nfiles;     /* entries in files */
 	bool rows_read;    /* rows was built (even if empty) */
+	/* Loaded code (dbg_add_code): libdwfl lays the relocatable file out
+	 * at addresses of its own; these translate to where it really is. */
+	uint64_t *layout;  /* per section: libdwfl's address (sh_addr), or NULL */
+	uint64_t *placed;  /* per section: the real address, 0 if not loaded */
+	uint64_t *sizes;   /* per section: size */
+	size_t nsecs;      /* entries in the three */
 };
 
 /* What a step in progress is waiting for. */

@@ -137,16 +137,18 @@ static bool step_on(struct dbg *dbg, struct dbg_thread *t)
 			if (dbg_regs(dbg, t) < 0)
 				return true;
 			if (dbg_row_at(dbg, t->regs.rip, NULL)) {
-				const char *fn;
-				uint64_t low, high;
+				/* Step through the prologue to the body of the function
+				 * the PC is in, following jumps (an Edit and Continue
+				 * redirect leads from the old entry into new code). */
+				for (int k = 0; k < 256; k++) {
+					const char *fn;
+					uint64_t low, high;
 
-				if (dbg_function_at(dbg, t->regs.rip, &fn, &low, &high)) {
-					uint64_t body = dbg_after_prologue(dbg, low, high);
-
-					/* Step through the prologue to the body. */
-					while (t->regs.rip != body && n++ < STEP_LIMIT)
-						if (step_insn(dbg, t) < 0 || dbg_regs(dbg, t) < 0)
-							return dbg->pid > 0;
+					if (dbg_function_at(dbg, t->regs.rip, &fn, &low, &high) &&
+					    t->regs.rip == dbg_after_prologue(dbg, low, high))
+						return true;
+					if (step_insn(dbg, t) < 0 || dbg_regs(dbg, t) < 0)
+						return dbg->pid > 0;
 				}
 				return true;
 			}

@@ -29,11 +29,85 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
+/*
+ * Code loaded by Edit and Continue: relocatable objects whose sections live
+ * where the loader put them. libdwfl asks section_address for each section
+ * of such a module; it knows only the module's name, so the placements are
+ * kept here, by object path (each generation's object has its own path).
+ */
+struct placed {
+	char *path;          /* the object */
+	uint64_t *sec_addr;  /* per section index: address, 0 if not loaded */
+	size_t nsecs;        /* entries in sec_addr */
+	uint64_t low, high;  /* the loaded sections' range */
+};
+
+static struct placed *placed;
+static size_t nplaced;
+
+static int placed_section_address(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+				  const char *secname, GElf_Word shndx, const GElf_Shdr *shdr, Dwarf_Addr *addr)
+{
+	for (size_t i = 0; i < nplaced; i++) {
+		if (strcmp(placed[i].path, modname) != 0)
+			continue;
+		*addr = shndx < placed[i].nsecs && placed[i].sec_addr[shndx] ? placed[i].sec_addr[shndx]
+									     : (Dwarf_Addr)-1;
+		return 0;
+	}
+	*addr = (Dwarf_Addr)-1;
+	return 0;
+}
+
 static const Dwfl_Callbacks proc_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = placed_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
+
+int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, const uint64_t *sec_size,
+		 size_t nsecs)
+{
+	struct placed *v = realloc(placed, (nplaced + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	placed = v;
+	v[nplaced].path = strdup(object);
+	v[nplaced].sec_addr = malloc((nsecs ? nsecs : 1) * sizeof(*sec_addr));
+	if (!v[nplaced].path || !v[nplaced].sec_addr) {
+		free(v[nplaced].path);
+		free(v[nplaced].sec_addr);
+		return -ENOMEM;
+	}
+	memcpy(v[nplaced].sec_addr, sec_addr, nsecs * sizeof(*sec_addr));
+	v[nplaced].nsecs = nsecs;
+	v[nplaced].low = UINT64_MAX;
+	v[nplaced].high = 0;
+	for (size_t i = 0; i < nsecs; i++) {
+		if (!sec_addr[i])
+			continue;
+		if (sec_addr[i] < v[nplaced].low)
+			v[nplaced].low = sec_addr[i];
+		if (sec_addr[i] + sec_size[i] > v[nplaced].high)
+			v[nplaced].high = sec_addr[i] + sec_size[i];
+	}
+	nplaced++;
+	dbg->maps_hash = 0; /* read the modules again at the next look */
+	return dbg_symbols_refresh(dbg, NULL);
+}
+
+void dbg_forget_code(struct dbg *dbg)
+{
+	for (size_t i = 0; i < nplaced; i++) {
+		free(placed[i].path);
+		free(placed[i].sec_addr);
+	}
+	free(placed);
+	placed = NULL;
+	nplaced = 0;
+}
 
 static void modules_release(struct dbg *dbg)
 {
@@ -45,6 +119,9 @@ static void modules_release(struct dbg *dbg)
 		free(m->files);
 		free(m->rows);
 		free(m->name);
+		free(m->layout);
+		free(m->placed);
+		free(m->sizes);
 	}
 	free(dbg->mods);
 	dbg->mods = NULL;
@@ -66,6 +143,24 @@ struct Dwfl *dbg_dwfl(struct dbg *dbg)
 	return dbg->dwfl;
 }
 
+/* Loaded code: libdwfl's layout address a to the real one (0: not loaded). */
+static uint64_t from_layout(const struct dbg_module *m, uint64_t a)
+{
+	for (size_t k = 0; k < m->nsecs; k++)
+		if (m->placed[k] && a >= m->layout[k] && a < m->layout[k] + m->sizes[k] + (m->sizes[k] == 0))
+			return m->placed[k] + (a - m->layout[k]);
+	return 0;
+}
+
+/* The other way: a real address in loaded code to libdwfl's layout. */
+static uint64_t to_layout(const struct dbg_module *m, uint64_t pc)
+{
+	for (size_t k = 0; k < m->nsecs; k++)
+		if (m->placed[k] && pc >= m->placed[k] && pc < m->placed[k] + m->sizes[k])
+			return m->layout[k] + (pc - m->placed[k]);
+	return pc;
+}
+
 static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg)
 {
 	struct dbg *dbg = arg;
@@ -76,6 +171,43 @@ static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf
 		return DWARF_CB_ABORT;
 	dbg->mods = v;
 	dwfl_module_info(mod, NULL, &low, &high, NULL, NULL, NULL, NULL);
+	/* Loaded code: libdwfl lays a relocatable file out at its own
+	 * addresses; where its sections really are is what we placed. */
+	for (size_t i = 0; name && i < nplaced; i++)
+		if (strcmp(placed[i].path, name) == 0) {
+			struct dbg_module *m = &v[dbg->nmods];
+			GElf_Addr ebias;
+			Elf *elf = dwfl_module_getelf(mod, &ebias);
+
+			low = placed[i].low;
+			high = placed[i].high;
+			*m = (struct dbg_module){ .mod = mod };
+			m->layout = calloc(placed[i].nsecs, sizeof(*m->layout));
+			m->placed = calloc(placed[i].nsecs, sizeof(*m->placed));
+			m->sizes = calloc(placed[i].nsecs, sizeof(*m->sizes));
+			if (!elf || !m->layout || !m->placed || !m->sizes) {
+				free(m->layout);
+				free(m->placed);
+				free(m->sizes);
+				return DWARF_CB_ABORT;
+			}
+			m->nsecs = placed[i].nsecs;
+			for (size_t k = 0; k < placed[i].nsecs; k++) {
+				GElf_Shdr sh;
+				Elf_Scn *scn = elf_getscn(elf, k);
+
+				m->placed[k] = placed[i].sec_addr[k];
+				if (scn && gelf_getshdr(scn, &sh)) {
+					m->layout[k] = sh.sh_addr + ebias;
+					m->sizes[k] = sh.sh_size;
+				}
+			}
+			m->name = strdup(name);
+			m->low = low;
+			m->high = high;
+			dbg->nmods++;
+			return DWARF_CB_OK;
+		}
 	v[dbg->nmods++] = (struct dbg_module){ .mod = mod, .name = strdup(name ? name : "?"),
 					       .low = low, .high = high };
 	return DWARF_CB_OK;
@@ -180,6 +312,9 @@ int dbg_symbols_refresh(struct dbg *dbg, char **errmsg)
 		dwfl_end(dwfl);
 		return dbg_fail(errmsg, -EIO, "cannot read the modules of process %d: %s", dbg->pid, dwfl_errmsg(-1));
 	}
+	/* Code Edit and Continue loaded: one module per generation's object. */
+	for (size_t i = 0; i < nplaced; i++)
+		dwfl_report_offline(dwfl, placed[i].path, placed[i].path, -1);
 	dwfl_report_end(dwfl, NULL, NULL);
 	modules_release(dbg);
 	if (dbg->dwfl)
@@ -289,6 +424,14 @@ static void read_rows(struct dbg_module *m)
 					return;
 				m->rows = v;
 			}
+			if (m->layout) {
+				/* An end row sits one past its section: translate the last byte. */
+				uint64_t real = end ? from_layout(m, addr + bias - 1) : from_layout(m, addr + bias);
+
+				if (!real)
+					continue; /* code of a section that was not loaded */
+				addr = (end ? real + 1 : real) - bias;
+			}
 			m->rows[m->nrows++] = (struct dbg_row){
 				.addr = addr + bias, .line = lineno, .file = src ? file_index(m, src) : 0,
 				.is_stmt = stmt, .end = end };
@@ -358,6 +501,18 @@ bool dbg_function_at(struct dbg *dbg, uint64_t pc, const char **name, uint64_t *
 
 	if (!m)
 		return false;
+	if (m->layout) {
+		uint64_t a = to_layout(m, pc);
+
+		if (subprogram_at(m->mod, a, &die, &bias) && dwarf_lowpc(&die, &lo) == 0 &&
+		    dwarf_highpc(&die, &hi) == 0) {
+			*name = dwarf_diename(&die);
+			*low = from_layout(m, lo + bias);
+			*high = from_layout(m, hi + bias - 1) + 1;
+			return *name != NULL;
+		}
+		return false;
+	}
 	if (subprogram_at(m->mod, pc, &die, &bias) && dwarf_lowpc(&die, &lo) == 0 && dwarf_highpc(&die, &hi) == 0) {
 		*name = dwarf_diename(&die);
 		*low = lo + bias;

@@ -173,6 +173,16 @@ int dbg_resolve_function(struct dbg *dbg, const char *name, uint64_t *addr);
  * current thread (on its stack, below the red zone); *ret gets rax. Other
  * threads stay stopped; everything is restored after. */
 int dbg_inject_call(struct dbg *dbg, uint64_t addr, const long args[6], long *ret);
+/* Registers code loaded into the program (an Edit and Continue
+ * generation): the relocatable object at path whose section i (of
+ * sec_size[i] bytes) is at sec_addr[i] (0: not loaded). Lines, functions, breakpoints, stepping and
+ * unwinding then know it as one more module. 0 or -ENOMEM. */
+int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, const uint64_t *sec_size,
+		 size_t nsecs);
+/* Forgets all registered code (a new run of the program). */
+void dbg_forget_code(struct dbg *dbg);
+/* Resolves every user breakpoint again (new code may hold its line). */
+void dbg_break_refresh(struct dbg *dbg);
 /* The program's own module: its run-time address range. */
 int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high);
 /* Runs system call nr with args in the stopped current thread (a `syscall`

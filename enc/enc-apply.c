@@ -724,6 +724,17 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 			slot->object = ts[i].object;
 			ts[i].object = NULL;
 		}
+		/* The debugger learns the new code: lines, frames, breakpoints. */
+		{
+			uint64_t *sizes = calloc(ts[i].new->nsecs ? ts[i].new->nsecs : 1, sizeof(*sizes));
+
+			for (size_t k = 0; sizes && k < ts[i].new->nsecs; k++)
+				sizes[k] = ts[i].new->secs[k].size;
+			if (sizes)
+				dbg_add_code(enc->dbg, slot ? slot->object : "", ts[i].loaded.sec_addr, sizes,
+					     ts[i].new->nsecs);
+			free(sizes);
+		}
 		lv = realloc(enc->loads, (enc->nloads + 1) * sizeof(*lv));
 		if (lv) {
 			enc->loads = lv;
@@ -731,6 +742,7 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 			ts[i].loaded.sec_addr = NULL;
 		}
 	}
+	dbg_break_refresh(enc->dbg);
 	{
 		char name[16];
 

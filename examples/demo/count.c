@@ -19,5 +19,5 @@ int count_away(int n)
 {
 	if (n == 0)
 		return 0;
-	return 1 + count_away(n - 1);
+	return SCALE + count_away(n - 1);
 }

@@ -9,6 +9,9 @@ struct point {
 	int y;
 };
 
+/* A macro two files use: editing it recompiles and patches both. */
+#define SCALE 1
+
 extern int g_total;   /* the global: a running sum of every tick */
 
 int count_away(int n);

@@ -9,5 +9,5 @@ void point_move(struct point *p, int dx, int dy)
 
 int point_sum(const struct point *p)
 {
-	return p->x + p->y;
+	return (p->x + p->y) * SCALE;
 }
