@@ -107,8 +107,9 @@ void debug_detach(struct app *app)
 	app->dbg = NULL;
 }
 
-/* After a resuming call: pending while the program runs. */
-static int resumed(struct cmd_ctx *ctx, int err, char *msg)
+/* After a resuming call: pending while the program runs, unless it was
+ * sent to the background (gdb's `run &`, `continue &`). */
+static int resumed_bg(struct cmd_ctx *ctx, int err, char *msg, bool background)
 {
 	if (err < 0) {
 		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : strerror(-err));
@@ -116,11 +117,23 @@ static int resumed(struct cmd_ctx *ctx, int err, char *msg)
 		return -1;
 	}
 	free(msg);
-	if (dbg_state(ctx->app->dbg) == DBG_RUNNING) {
+	if (dbg_state(ctx->app->dbg) == DBG_RUNNING && !background) {
 		ctx->app->pending.waits_for_stop = true;
 		return CMD_PENDING;
 	}
-	return 0; /* it stopped (or ended) already; the event says where */
+	return 0; /* it stopped (or ended) already, or runs on in the background */
+}
+
+/* True when the last argument is "&" (run in the background). */
+static bool background(int argc, char **argv)
+{
+	return argc > 1 && strcmp(argv[argc - 1], "&") == 0;
+}
+
+/* After a resuming call: pending while the program runs. */
+static int resumed(struct cmd_ctx *ctx, int err, char *msg)
+{
+	return resumed_bg(ctx, err, msg, false);
 }
 
 /* The program: set by `file`, else the project's built target. */
@@ -177,20 +190,28 @@ const struct cmd_entry cmd_file_entry = {
 
 static int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char *msg = NULL;
+	char *msg = NULL, **args = calloc((size_t)argc + 1, sizeof(*args));
+	bool bg = background(argc, argv);
 	int err;
 
-	if (ensure_program(ctx) < 0)
+	if (!args)
+		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
+	for (int i = 1; i < argc - (bg ? 1 : 0); i++)
+		args[i - 1] = argv[i];
+	if (ensure_program(ctx) < 0) {
+		free(args);
 		return -1;
-	err = dbg_run(ctx->app->dbg, argv + 1, strcmp(ctx->entry->name, "start") == 0, &msg);
-	return resumed(ctx, err, msg);
+	}
+	err = dbg_run(ctx->app->dbg, args, strcmp(ctx->entry->name, "start") == 0, &msg);
+	free(args);
+	return resumed_bg(ctx, err, msg, bg);
 }
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.alias = "r",
-	.usage = "[ARGS...]",
-	.help = "Start the program (with ARGS) under the debugger",
+	.usage = "[ARGS...] [&]",
+	.help = "Start the program (with ARGS) under the debugger (& : without waiting for it to stop)",
 	.min_args = 0,
 	.max_args = -1,
 	.exec = cmd_run,
@@ -210,16 +231,16 @@ static int cmd_continue(struct cmd_ctx *ctx, int argc, char **argv)
 	char *msg = NULL;
 	int err = dbg_continue(ctx->app->dbg, &msg);
 
-	return resumed(ctx, err, msg);
+	return resumed_bg(ctx, err, msg, background(argc, argv));
 }
 
 const struct cmd_entry cmd_continue_entry = {
 	.name = "continue",
 	.alias = "c",
-	.usage = "",
-	.help = "Let the program run until a breakpoint, a signal or its end",
+	.usage = "[&]",
+	.help = "Let the program run until a breakpoint, a signal or its end (& : without waiting)",
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = 1,
 	.exec = cmd_continue,
 };
 

@@ -74,6 +74,7 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t nfiles = 0;
 	char *msg = NULL;
 	int err, fail_at = 0;
+	bool resume = false;
 
 	if (!files)
 		return cmd_error(ctx, "apply: out of memory");
@@ -110,6 +111,16 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		free(files);
 		return cmd_error(ctx, "apply: nothing was edited");
 	}
+	/* Apply while running: stop every thread, apply, let them go on. */
+	if (dbg_state(app->dbg) == DBG_RUNNING) {
+		if (dbg_interrupt(app->dbg, &msg) < 0) {
+			cmd_error(ctx, "apply: %s", msg ? msg : "cannot stop the program");
+			free(msg);
+			free(files);
+			return -1;
+		}
+		resume = true;
+	}
 	if (!app->enc)
 		app->enc = enc_new(app->dbg, app->project, app->bus);
 	if (!app->enc) {
@@ -119,6 +130,8 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 	enc_fail_at(app->enc, fail_at);
 	err = enc_apply(app->enc, files, &msg);
 	free(files);
+	if (resume && dbg_pid(app->dbg) > 0)
+		dbg_continue(app->dbg, NULL);
 	if (err < 0) {
 		cmd_error(ctx, "apply: %s", msg ? msg : strerror(-err));
 		free(msg);
