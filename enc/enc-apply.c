@@ -623,11 +623,12 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 		for (size_t k = 1; k < o->nsyms; k++) {
 			const struct obj_symbol *s = &o->syms[k];
 			const char *lookup_cu = s->bind == STB_LOCAL ? (o->source ? o->source : "") : NULL;
-			uint64_t orig, target = ts[i].loaded.sec_addr[s->shndx] + s->value;
+			uint64_t orig, target;
 			struct patched *p;
 
 			if (s->type != STT_FUNC || s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx])
 				continue;
+			target = ts[i].loaded.sec_addr[s->shndx] + s->value;
 			p = patched_find(enc, s->name, lookup_cu);
 			if (!ts[i].changed[k]) {
 				/* Added: later generations redirect this copy. */
