@@ -50,9 +50,10 @@
 	X(BUILD_FINISHED, build_finished, B(ok) I(errors) I(warnings)         \
 	  I(compiled) I(up_to_date) S(output) S(error))                        \
 	/* new code is live: generation N (upd00N), what changed, what was   \
-	 * added, and functions still running old code on the stack */         \
+	 * added, functions still running old code on the stack, and how long \
+	 * the compiler and the whole apply took (microseconds) */             \
 	X(ENC_APPLIED, enc_applied, I(generation) S(name) V(changed) V(added)  \
-	  V(variables) V(old_frames))                                          \
+	  V(variables) V(old_frames) I(compile_us) I(total_us))                \
 	/* an apply was refused or failed; nothing in the program changed */    \
 	X(ENC_REJECTED, enc_rejected, S(reason))                               \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \

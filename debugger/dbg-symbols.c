@@ -66,6 +66,8 @@ static const Dwfl_Callbacks proc_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
+static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg);
+
 int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, const uint64_t *sec_size,
 		 size_t nsecs)
 {
@@ -94,8 +96,20 @@ int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, 
 			v[nplaced].high = sec_addr[i] + sec_size[i];
 	}
 	nplaced++;
-	dbg->maps_hash = 0; /* read the modules again at the next look */
-	return dbg_symbols_refresh(dbg, NULL);
+	if (!dbg->dwfl || !dbg->dwfl_live)
+		return dbg_symbols_refresh(dbg, NULL);
+	/* One more module in the same session: libdw keeps what it parsed of
+	 * the others (a fresh session reads glibc's DWARF and CFI again). */
+	{
+		Dwfl_Module *mod;
+
+		dwfl_report_begin_add(dbg->dwfl);
+		mod = dwfl_report_offline(dbg->dwfl, object, object, -1);
+		dwfl_report_end(dbg->dwfl, NULL, NULL);
+		if (!mod || add_module(mod, NULL, object, 0, dbg) != DWARF_CB_OK)
+			return dbg_symbols_refresh(dbg, NULL);
+	}
+	return 0;
 }
 
 void dbg_forget_code(struct dbg *dbg)
@@ -316,13 +330,52 @@ int dbg_symbols_refresh(struct dbg *dbg, char **errmsg)
 	for (size_t i = 0; i < nplaced; i++)
 		dwfl_report_offline(dwfl, placed[i].path, placed[i].path, -1);
 	dwfl_report_end(dwfl, NULL, NULL);
-	modules_release(dbg);
-	if (dbg->dwfl)
-		dwfl_end(dbg->dwfl);
-	dbg->dwfl = dwfl;
-	dbg->dwfl_live = true;
-	dbg->dwfl_attached = false;
-	dwfl_getmodules(dwfl, add_module, dbg, 0);
+	{
+		/* Line tables of modules that stay (libraries do not change:
+		 * glibc's has ~300,000 rows) are kept, not read again. */
+		struct dbg_module *old = dbg->mods;
+		size_t nold = dbg->nmods;
+
+		dbg->mods = NULL;
+		dbg->nmods = 0;
+		if (dbg->dwfl)
+			dwfl_end(dbg->dwfl);
+		dbg->dwfl = dwfl;
+		dbg->dwfl_live = true;
+		dbg->dwfl_attached = false;
+		dwfl_getmodules(dwfl, add_module, dbg, 0);
+		for (size_t i = 0; i < dbg->nmods; i++) {
+			struct dbg_module *m = &dbg->mods[i];
+
+			for (size_t j = 0; j < nold && !m->layout; j++) {
+				struct dbg_module *o = &old[j];
+
+				if (o->rows_read && !o->layout && o->low == m->low && o->high == m->high &&
+				    strcmp(o->name, m->name) == 0) {
+					m->rows = o->rows;
+					m->nrows = o->nrows;
+					m->files = o->files;
+					m->nfiles = o->nfiles;
+					m->rows_read = true;
+					o->rows = NULL;
+					o->files = NULL;
+					o->nrows = o->nfiles = 0;
+					break;
+				}
+			}
+		}
+		/* What was not taken over is freed. */
+		{
+			struct dbg_module *keep = dbg->mods;
+			size_t nkeep = dbg->nmods;
+
+			dbg->mods = old;
+			dbg->nmods = nold;
+			modules_release(dbg);
+			dbg->mods = keep;
+			dbg->nmods = nkeep;
+		}
+	}
 	return 0;
 }
 
@@ -338,9 +391,35 @@ static uint64_t maps_hash(pid_t pid)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	{
+		/* Only mappings of files make modules: anonymous ones (the heap,
+		 * Edit and Continue's regions) change nothing here. */
+		bool in_line_file = false, line_start = true;
+		char line[512];
+		size_t len = 0;
+
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			for (ssize_t i = 0; i < n; i++) {
+				char c = buf[i];
+
+				if (line_start) {
+					len = 0;
+					in_line_file = false;
+					line_start = false;
+				}
+				if (c == '/')
+					in_line_file = true;
+				if (len < sizeof(line))
+					line[len++] = c;
+				if (c == '\n') {
+					if (in_line_file)
+						for (size_t k = 0; k < len; k++)
+							h = (h ^ (unsigned char)line[k]) * 0x100000001b3ULL;
+					line_start = true;
+				}
+			}
+		}
+	}
 	close(fd);
 	return h;
 }
@@ -371,16 +450,23 @@ static int row_cmp(const void *pa, const void *pb)
 /* The index of path in m->files, adding it. */
 static unsigned file_index(struct dbg_module *m, const char *path)
 {
+	static struct dbg_module *last_m;
+	static size_t last;
 	char **v;
 
+	/* Consecutive rows nearly always share their file. */
+	if (last_m == m && last < m->nfiles && strcmp(m->files[last], path) == 0)
+		return (unsigned)last;
+	last_m = m;
 	for (size_t i = m->nfiles; i-- > 0;)
 		if (strcmp(m->files[i], path) == 0)
-			return (unsigned)i;
+			return (unsigned)(last = i);
 	v = realloc(m->files, (m->nfiles + 1) * sizeof(*v));
 	if (!v)
 		return 0;
 	m->files = v;
 	v[m->nfiles] = strdup(path);
+	last = m->nfiles;
 	return (unsigned)m->nfiles++;
 }
 
@@ -600,6 +686,34 @@ static bool file_matches(const char *path, const char *file)
 	return lp > lf && path[lp - lf - 1] == '/' && strcmp(path + lp - lf, file) == 0;
 }
 
+/* The program itself or code Edit and Continue loaded (not a library). */
+static bool user_module(const struct dbg *dbg, const struct dbg_module *m)
+{
+	return m->layout || (dbg->program && strcmp(m->name, dbg->program) == 0);
+}
+
+/* Does module m's line table name a file matching file? */
+static bool module_knows(struct dbg_module *m, const char *file)
+{
+	read_rows(m);
+	for (size_t j = 0; j < m->nfiles; j++)
+		if (file_matches(m->files[j], file))
+			return true;
+	return false;
+}
+
+/* Libraries are searched only for files the program does not know: their
+ * line tables (glibc's with debug info: ~300,000 rows) are read only then. */
+static bool search_module(struct dbg *dbg, struct dbg_module *m, const char *file)
+{
+	if (user_module(dbg, m))
+		return true;
+	for (size_t i = 0; i < dbg->nmods; i++)
+		if (user_module(dbg, &dbg->mods[i]) && module_knows(&dbg->mods[i], file))
+			return false;
+	return true;
+}
+
 ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t **out, const char **file_out)
 {
 	uint64_t *v = NULL;
@@ -609,6 +723,8 @@ ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t
 	for (size_t i = 0; i < dbg->nmods; i++) {
 		struct dbg_module *m = &dbg->mods[i];
 
+		if (!search_module(dbg, m, file))
+			continue;
 		read_rows(m);
 		for (size_t k = 0; k < m->nrows; k++) {
 			const struct dbg_row *r = &m->rows[k];
@@ -647,12 +763,9 @@ ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t
 
 bool dbg_file_known(struct dbg *dbg, const char *file)
 {
-	for (size_t i = 0; i < dbg->nmods; i++) {
-		read_rows(&dbg->mods[i]);
-		for (size_t j = 0; j < dbg->mods[i].nfiles; j++)
-			if (file_matches(dbg->mods[i].files[j], file))
-				return true;
-	}
+	for (size_t i = 0; i < dbg->nmods; i++)
+		if (search_module(dbg, &dbg->mods[i], file) && module_knows(&dbg->mods[i], file))
+			return true;
 	return false;
 }
 

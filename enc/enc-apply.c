@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/bus.h"
@@ -142,6 +143,14 @@ unsigned enc_generation(const struct enc *enc)
 void enc_fail_at(struct enc *enc, int step)
 {
 	enc->fail_at = step;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static int injected(struct enc *enc, int step, char **errmsg)
@@ -511,6 +520,7 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 	size_t nts = 0;
 	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, dir[4096];
 	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0;
+	uint64_t t0 = now_us(), compile_us = 0;
 	int err = 0;
 
 	if (!enc->proj)
@@ -581,7 +591,13 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 			goto out;
 		}
 		cmd = gen_argv(argv, ts[i].object);
-		err = cmd ? run_compiler((const char *const *)cmd, project_tu_dir(enc->proj, ts[i].tu), &output) : -ENOMEM;
+		{
+			uint64_t c0 = now_us();
+
+			err = cmd ? run_compiler((const char *const *)cmd, project_tu_dir(enc->proj, ts[i].tu), &output)
+				  : -ENOMEM;
+			compile_us += now_us() - c0;
+		}
 		free(cmd);
 		if (err < 0) {
 			failf(errmsg, err, "compile error, nothing applied:\n%s", output ? output : strerror(-err));
@@ -751,7 +767,8 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 		bus_emit_enc_applied(enc->bus, &(struct ev_enc_applied){
 			.generation = enc->gen, .name = name, .changed = (const char *const *)changed,
 			.added = (const char *const *)added, .variables = (const char *const *)vars,
-			.old_frames = (const char *const *)old_frames });
+			.old_frames = (const char *const *)old_frames,
+			.compile_us = (int64_t)compile_us, .total_us = (int64_t)(now_us() - t0) });
 	}
 	goto out;
 unload:

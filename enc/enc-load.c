@@ -215,15 +215,20 @@ static int map_region(struct dbg *dbg, uint64_t len, uint64_t *out, char **errms
 
 	if (dbg_program_range(dbg, &low, &high) < 0)
 		return failf(errmsg, -ENOENT, "cannot find the program's image in memory");
-	/* Below the image first (free in a PIE), then above past the heap. */
-	for (int attempt = 0; attempt < 16; attempt++) {
-		uint64_t hint;
+	/* Below the image first (free in a PIE), going down past earlier
+	 * generations; then above it, past the heap. Every candidate stays
+	 * within 1 GiB of the image, well inside the +-2 GiB PC-relative reach. */
+	for (int attempt = 0; attempt < 2048; attempt++) {
+		uint64_t step = align_up(len, 1ULL << 20), hint;
 		long args[6];
 
-		if (attempt == 0 && low > len + (16ULL << 20))
-			hint = (low - len - (16ULL << 20)) & ~(PAGE - 1);
-		else
-			hint = align_up(high, 1ULL << 20) + ((uint64_t)attempt << 26);
+		if (attempt < 1024) {
+			if (low < (16ULL << 20) + step * (uint64_t)(attempt + 1))
+				continue; /* no room below (a non-PIE image near 0x400000) */
+			hint = low - (16ULL << 20) - step * (uint64_t)(attempt + 1);
+		} else {
+			hint = align_up(high, 1ULL << 20) + (256ULL << 20) + step * (uint64_t)(attempt - 1024);
+		}
 		args[0] = (long)hint;
 		args[1] = (long)len;
 		args[2] = PROT_READ | PROT_WRITE;
@@ -241,6 +246,8 @@ static int map_region(struct dbg *dbg, uint64_t len, uint64_t *out, char **errms
 			long un[6] = { ret, (long)len, 0, 0, 0, 0 }, r;
 
 			dbg_inject_syscall(dbg, SYS_munmap, un, &r);
+		} else if (ret != -EEXIST) {
+			break;
 		}
 	}
 	return failf(errmsg, -ENOMEM, "cannot map memory for the new code near the program (%s)",
