@@ -54,6 +54,12 @@
 	 * the compiler and the whole apply took (microseconds) */             \
 	X(ENC_APPLIED, enc_applied, I(generation) S(name) V(changed) V(added)  \
 	  V(variables) V(old_frames) I(compile_us) I(total_us))                \
+	/* a frame that ran a changed function now runs its new code */      \
+	X(FRAME_REMAPPED, frame_remapped, S(function) I(tid) I(old_line)       \
+	  I(new_line) B(moved) I(generation))                                  \
+	/* a frame that runs a changed function stays in its old code */      \
+	X(FRAME_SUPERSEDED, frame_superseded, S(function) I(tid)               \
+	  I(generation) S(reason))                                             \
 	/* an apply was refused or failed; nothing in the program changed */    \
 	X(ENC_REJECTED, enc_rejected, S(reason))                               \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \

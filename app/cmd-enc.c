@@ -2,6 +2,7 @@
  * load into the stopped program, redirect), and the engine's life beside the
  * debugger's. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,32 @@ static void applied_set(struct app *app, struct buffer *buf, uint64_t version)
 	v[app->napplied++] = (struct applied){ buf, version };
 }
 
+/* How a file's lines moved since it was last applied: the buffer's edit
+ * log, replayed (files not open in encide did not move). */
+static size_t lines_moved(void *arg, const char *file, int line)
+{
+	struct app *app = arg;
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (!realpath(file, a))
+		return (size_t)line;
+	for (size_t i = 0; i < app->nbufs; i++) {
+		struct buffer *buf = app->bufs[i];
+		struct linemap *m;
+		size_t to;
+
+		if (!realpath(buf_path(buf), b) || strcmp(a, b) != 0)
+			continue;
+		m = buf_linemap(buf, applied_version(app, buf), buf_version(buf));
+		if (!m)
+			return (size_t)line;
+		to = linemap_get(m, (size_t)line);
+		linemap_free(m);
+		return to;
+	}
+	return (size_t)line;
+}
+
 static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *app = ctx->app;
@@ -128,7 +155,7 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "apply: out of memory");
 	}
 	enc_fail_at(app->enc, fail_at);
-	err = enc_apply(app->enc, files, &msg);
+	err = enc_apply(app->enc, files, &(struct enc_lines){ lines_moved, app }, &msg);
 	free(files);
 	if (resume && dbg_pid(app->dbg) > 0)
 		dbg_continue(app->dbg, NULL);

@@ -927,7 +927,9 @@ static bool module_symbol(struct dbg_module *m, const char *name, const char *cu
 			file = s;
 			continue;
 		}
-		if (sym.st_shndx == SHN_UNDEF || strcmp(s, name) != 0)
+		/* "stdout@GLIBC_2.2.5" (a copy relocation's symbol) is "stdout". */
+		if (sym.st_shndx == SHN_UNDEF || strncmp(s, name, strlen(name)) != 0 ||
+		    (s[strlen(name)] != '\0' && s[strlen(name)] != '@'))
 			continue;
 		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC && GELF_ST_TYPE(sym.st_info) != STT_OBJECT &&
 		    GELF_ST_TYPE(sym.st_info) != STT_TLS && GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)

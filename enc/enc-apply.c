@@ -514,8 +514,72 @@ static void frames_in(struct enc *enc, char ***v, size_t *n, struct tu_apply *ts
 	free(frames);
 }
 
-int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
+/* A changed function whose old code a frame may be running. */
+struct remap {
+	const char *name;     /* the function */
+	uint64_t old_entry;   /* where its newest code was before this apply */
+	uint64_t old_size;    /* that code's size */
+	uint64_t new_entry;   /* where the new code is */
+	size_t tu;            /* index in the apply's TUs */
+};
+
+/* The line map callback for one file, as frame_remap wants it. */
+struct file_lines {
+	const struct enc_lines *lines; /* the app's map */
+	const char *file;              /* the file the function is in */
+};
+
+static size_t map_line(void *arg, int line)
 {
+	struct file_lines *fl = arg;
+
+	if (!fl->lines || !fl->lines->map)
+		return (size_t)line;
+	return fl->lines->map(fl->lines->arg, fl->file, line);
+}
+
+/* The current thread's top frame: moved to the new code when it runs a
+ * function this apply changed; otherwise nothing happens. */
+static void remap_top_frame(struct enc *enc, struct tu_apply *ts, const struct remap *r, size_t nr,
+			    const struct enc_lines *lines)
+{
+	uint64_t pc;
+	pid_t tid = dbg_current_thread(enc->dbg);
+
+	if (dbg_reg_get(enc->dbg, 16, &pc) < 0)
+		return;
+	for (size_t i = 0; i < nr; i++) {
+		struct file_lines fl = { lines, project_tu_file(enc->proj, ts[r[i].tu].tu) };
+		int old_line, new_line, err;
+		char *reason = NULL;
+
+		if (pc < r[i].old_entry || pc >= r[i].old_entry + r[i].old_size)
+			continue;
+		if (!ts[r[i].tu].old) {
+			bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
+				.function = r[i].name, .tid = tid, .generation = enc->gen + 1,
+				.reason = "the object of the running code is not known" });
+			return;
+		}
+		err = frame_remap(enc->dbg, r[i].name, ts[r[i].tu].old->path, r[i].old_entry,
+				  ts[r[i].tu].object, r[i].new_entry, map_line, &fl, &old_line, &new_line, &reason);
+		if (err == 0)
+			bus_emit_frame_remapped(enc->bus, &(struct ev_frame_remapped){
+				.function = r[i].name, .tid = tid, .old_line = old_line, .new_line = new_line,
+				.moved = map_line(&fl, old_line) != (size_t)new_line, .generation = enc->gen + 1 });
+		else
+			bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
+				.function = r[i].name, .tid = tid, .generation = enc->gen + 1,
+				.reason = reason ? reason : "it cannot be moved" });
+		free(reason);
+		return;
+	}
+}
+
+int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg)
+{
+	struct remap *remaps = NULL;
+	size_t nremaps = 0;
 	struct tu_apply *ts = NULL;
 	size_t nts = 0;
 	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, dir[4096];
@@ -679,6 +743,19 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 				*p = (struct patched){ .name = strdup(s->name), .cu = lookup_cu ? strdup(lookup_cu) : NULL,
 						       .orig = orig };
 			}
+			{
+				/* The code a frame may be running now: the newest copy. */
+				struct remap *v = realloc(remaps, (nremaps + 1) * sizeof(*v));
+				long was = ts[i].old ? obj_find(ts[i].old, s->name, STT_FUNC) : -1;
+
+				if (v) {
+					remaps = v;
+					v[nremaps++] = (struct remap){
+						.name = s->name, .old_entry = p->ncopies ? p->copies[p->ncopies - 1] : p->orig,
+						.old_size = was >= 0 ? ts[i].old->syms[was].size : s->size,
+						.new_entry = target, .tu = i };
+				}
+			}
 			if (p->orig && (err = redirect(enc, p->orig, target, errmsg)) < 0)
 				goto out;
 			for (size_t c = 0; c < p->ncopies; c++)
@@ -694,6 +771,10 @@ int enc_apply(struct enc *enc, const char *const *files, char **errmsg)
 			}
 		}
 	}
+
+	/* The active frame follows (issue 7's first case: the top frame of the
+	 * current thread); the others keep their old code until they return. */
+	remap_top_frame(enc, ts, remaps, nremaps, lines);
 
 	/* Step 7: the generation. */
 	enc->gen++;
@@ -785,5 +866,6 @@ out:
 	list_free(added, nadded);
 	list_free(vars, nvars);
 	list_free(old_frames, nold);
+	free(remaps);
 	return err;
 }

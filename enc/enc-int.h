@@ -78,6 +78,16 @@ void types_free(struct type_sig *v, size_t n);
  * NULL (the string is a's). */
 const char *types_changed(const struct type_sig *a, size_t na, const struct type_sig *b, size_t nb);
 
+/* Moves the stopped top frame of the current thread, executing func at
+ * old_entry (code compiled as old_obj), to the new code at new_entry
+ * (new_obj): the statement through map(arg, old line) -> new line (0:
+ * deleted), the variables by name and type (enc-frame.c). 0 with the lines
+ * in *old_line and *new_line, or negative with *reason: the frame stays in its
+ * old code (nothing was written unless the reason says so). */
+int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t old_entry,
+		const char *new_obj, uint64_t new_entry, size_t (*map)(void *arg, int line), void *arg,
+		int *old_line, int *new_line, char **reason);
+
 /* Where each symbol of an object goes when it is loaded. */
 struct load_plan {
 	uint64_t *addr;    /* per symbol: a fixed run-time address, or 0 */

@@ -76,11 +76,6 @@ struct layout {
 	uint64_t total;            /* region size */
 };
 
-static bool is_pcrel_call(uint32_t type)
-{
-	return type == R_X86_64_PLT32 || type == R_X86_64_PC32;
-}
-
 static bool is_got(uint32_t type)
 {
 	return type == R_X86_64_GOTPCREL || type == R_X86_64_GOTPCRELX || type == R_X86_64_REX_GOTPCRELX;
@@ -181,7 +176,8 @@ static int plan_layout(const struct obj *o, const struct load_plan *plan, const 
 			const struct obj_reloc *rel = &o->secs[i].relocs[r];
 
 			/* Targets outside the region may be out of reach. */
-			if (is_pcrel_call(rel->type) && ext[rel->sym] &&
+			/* Calls (PLT32) may need a stub; data (PC32) must be in reach. */
+			if (rel->type == R_X86_64_PLT32 && ext[rel->sym] &&
 			    o->syms[rel->sym].type != STT_OBJECT && slot_add(&l->stubs, &l->nstubs, rel->sym) < 0)
 				return failf(errmsg, -ENOMEM, "out of memory");
 			if (is_got(rel->type) && slot_add(&l->got, &l->ngot, rel->sym) < 0)
@@ -359,7 +355,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 			case R_X86_64_PC32:
 			case R_X86_64_PLT32:
 				v = (int64_t)(S + (uint64_t)rel->addend - P);
-				if ((v < INT32_MIN || v > INT32_MAX) && ext[rel->sym] &&
+				if ((v < INT32_MIN || v > INT32_MAX) && rel->type == R_X86_64_PLT32 && ext[rel->sym] &&
 				    slot_offset(l.stubs, l.nstubs, rel->sym))
 					v = (int64_t)(base + l.start[G_CODE] + slot_offset(l.stubs, l.nstubs, rel->sym) +
 						      (uint64_t)rel->addend - P);

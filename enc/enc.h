@@ -26,11 +26,20 @@ struct enc *enc_new(struct dbg *dbg, struct project *proj, struct bus *bus);
 /* Forgets every generation (the program keeps what was loaded). */
 void enc_free(struct enc *enc);
 
+/* How lines moved in a file since the code that runs was built: the
+ * editor's line map (old line -> new line, 0 when deleted). */
+struct enc_lines {
+	size_t (*map)(void *arg, const char *file, int line); /* NULL: lines did not move */
+	void *arg;                                              /* its argument */
+};
+
 /* Applies the current content of the source files (NULL-terminated,
  * absolute paths; headers bring in every TU that includes them) to the
- * stopped program. 0, or negative with *errmsg (caller frees) naming the
- * symbol and the reason; nothing applied then. */
-int enc_apply(struct enc *enc, const char *const *files, char **errmsg);
+ * stopped program; the current thread's top frame, if it runs a changed
+ * function, moves to the new code (FRAME_REMAPPED, or FRAME_SUPERSEDED with
+ * the reason). 0, or negative with *errmsg (caller frees) naming the symbol
+ * and the reason; nothing applied then. */
+int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg);
 /* The number of generations applied (upd001 is 1). */
 unsigned enc_generation(const struct enc *enc);
 

@@ -1,0 +1,389 @@
+/* Moving the active frame: the stopped top frame of a function that an
+ * apply changed continues in the new code, at the matching statement, with
+ * its variables carried over.
+ *
+ *   old code (object A)                 new code (object B)
+ *   line 12  rows r0 r1 r2 ... <- PC    line map: 12 -> 14
+ *   ordinal of the PC's row on its      the same ordinal among line 14's
+ *   line: 1 (a `for` has four rows)     rows in B -> new PC
+ *
+ *   frame at -O0:  CFA = rbp + 16; every variable at CFA + its DW_OP_fbreg
+ *   offset. Values are read from the old offsets, written to the new ones
+ *   (new variables zeroed), then rsp = rbp - the new prologue's `sub $N`.
+ *
+ * The DWARF of both objects is read through libdwfl (a relocatable file's
+ * .debug_* sections need their relocations); addresses are taken relative
+ * to the function's start, which is the same in the object and in memory.
+ * Anything that does not fit this model is refused with the reason, and
+ * the frame stays in its old code (superseded).
+ */
+#include <capstone/capstone.h>
+#include <dwarf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include "debugger/debugger.h"
+#include "enc/enc-int.h"
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks offline = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static int why(char **reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int why(char **reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(*reason);
+	va_start(ap, fmt);
+	if (vasprintf(reason, fmt, ap) < 0)
+		*reason = NULL;
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* A variable of the function: name, frame offset, type. */
+struct fvar {
+	char name[64];   /* as in the source */
+	long long off;   /* DW_OP_fbreg offset from the CFA */
+	size_t size;     /* bytes */
+	char type[128];  /* the type's name, to compare */
+};
+
+/* One object's view of the function. */
+struct fview {
+	Dwfl *dwfl;            /* the session that relocated its DWARF */
+	Dwarf_Die func;        /* the subprogram */
+	Dwarf_Addr low, high;  /* its code (layout addresses) */
+	Dwarf_Lines *lines;    /* its CU's line table */
+	size_t nlines;         /* rows */
+	struct fvar *vars;     /* parameters and locals, all blocks */
+	size_t nvars;          /* how many */
+};
+
+static void fview_release(struct fview *v)
+{
+	free(v->vars);
+	if (v->dwfl)
+		dwfl_end(v->dwfl);
+}
+
+/* The type's name (as enc-types.c prints it) into buf. */
+static void type_text(Dwarf_Die *var, char *buf, size_t size)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die t;
+	Dwarf_Word sz = 0;
+
+	if (!dwarf_formref_die(dwarf_attr(var, DW_AT_type, &attr), &t)) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	dwarf_aggregate_size(&t, &sz);
+	snprintf(buf, size, "%s#%llu", dwarf_diename(&t) ? dwarf_diename(&t) : "<anon>", (unsigned long long)sz);
+}
+
+/* Collects the variables under die (blocks included) into v. */
+static int collect_vars(Dwarf_Die *die, struct fview *v, char **reason)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(die, &child) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&child);
+
+		if (tag == DW_TAG_lexical_block) {
+			if (collect_vars(&child, v, reason) < 0)
+				return -EINVAL;
+		} else if (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) {
+			Dwarf_Attribute attr;
+			Dwarf_Op *ops;
+			size_t nops;
+			const char *name = dwarf_diename(&child);
+			struct fvar *nv;
+			Dwarf_Die t;
+			Dwarf_Word sz = 0;
+
+			if (!name)
+				continue;
+			if (!dwarf_attr(&child, DW_AT_location, &attr))
+				continue; /* a static local: it lives in the image, nothing to move */
+			if (dwarf_getlocation(&attr, &ops, &nops) != 0 || nops == 0)
+				return why(reason, "'%s' has a location list or no location", name);
+			if (ops[0].atom == DW_OP_addr)
+				continue; /* a function-static variable */
+			if (nops != 1 || ops[0].atom != DW_OP_fbreg)
+				return why(reason, "'%s' is not a plain frame slot (a VLA or a register?)", name);
+			for (size_t i = 0; i < v->nvars; i++)
+				if (strcmp(v->vars[i].name, name) == 0)
+					return why(reason, "two variables are named '%s' (blocks shadow one another)", name);
+			nv = realloc(v->vars, (v->nvars + 1) * sizeof(*nv));
+			if (!nv)
+				return -ENOMEM;
+			v->vars = nv;
+			nv = &v->vars[v->nvars++];
+			memset(nv, 0, sizeof(*nv));
+			snprintf(nv->name, sizeof(nv->name), "%s", name);
+			nv->off = (long long)ops[0].number;
+			if (dwarf_formref_die(dwarf_attr(&child, DW_AT_type, &attr), &t))
+				dwarf_aggregate_size(&t, &sz);
+			nv->size = sz;
+			type_text(&child, nv->type, sizeof(nv->type));
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return 0;
+}
+
+/* Opens the object's DWARF and finds function `name` in it. */
+static int fview_open(struct fview *v, const char *path, const char *name, char **reason)
+{
+	Dwfl_Module *mod;
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+	bool found = false;
+
+	memset(v, 0, sizeof(*v));
+	v->dwfl = dwfl_begin(&offline);
+	if (!v->dwfl)
+		return -ENOMEM;
+	dwfl_report_begin(v->dwfl);
+	mod = dwfl_report_offline(v->dwfl, path, path, -1);
+	dwfl_report_end(v->dwfl, NULL, NULL);
+	if (!mod || !dwfl_module_getdwarf(mod, &bias))
+		return why(reason, "no debug information in %s", path);
+	while (!found && (cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		Dwarf_Die die;
+
+		if (dwarf_child(cu, &die) != 0)
+			continue;
+		do {
+			Dwarf_Attribute attr;
+
+			if (dwarf_tag(&die) == DW_TAG_subprogram && dwarf_diename(&die) &&
+			    strcmp(dwarf_diename(&die), name) == 0 && dwarf_lowpc(&die, &v->low) == 0 &&
+			    dwarf_highpc(&die, &v->high) == 0) {
+				Dwarf_Op *ops;
+				size_t nops;
+
+				v->func = die;
+				found = true;
+				if (!dwarf_attr(&die, DW_AT_frame_base, &attr) ||
+				    dwarf_getlocation(&attr, &ops, &nops) != 0 || nops != 1 ||
+				    ops[0].atom != DW_OP_call_frame_cfa)
+					return why(reason, "%s()'s frame base is not the CFA", name);
+				if (dwarf_getsrclines(cu, &v->lines, &v->nlines) != 0)
+					return why(reason, "no line table for %s()", name);
+				break;
+			}
+		} while (dwarf_siblingof(&die, &die) == 0);
+	}
+	if (!found)
+		return why(reason, "%s() is not in %s", name, path);
+	return collect_vars(&v->func, v, reason);
+}
+
+/* The is_stmt rows of line in [low, high), in address order. */
+static size_t line_rows(const struct fview *v, int line, Dwarf_Addr *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->nlines && n < max; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(v->lines, i);
+		Dwarf_Addr a;
+		int ln;
+		bool stmt, end;
+
+		if (!l || dwarf_lineaddr(l, &a) != 0 || dwarf_lineno(l, &ln) != 0)
+			continue;
+		dwarf_linebeginstatement(l, &stmt);
+		dwarf_lineendsequence(l, &end);
+		if (!end && stmt && ln == line && a >= v->low && a < v->high) {
+			bool dup = false;
+
+			for (size_t k = 0; k < n; k++)
+				dup |= out[k] == a;
+			if (!dup)
+				out[n++] = a;
+		}
+	}
+	/* The rows are in table order, which is address order within a function. */
+	return n;
+}
+
+/* The row that starts exactly at a (layout address): its line; 0 if none. */
+static int row_line_at(const struct fview *v, Dwarf_Addr a)
+{
+	int line = 0;
+
+	for (size_t i = 0; i < v->nlines; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(v->lines, i);
+		Dwarf_Addr la;
+		bool stmt, end;
+		int ln;
+
+		if (!l || dwarf_lineaddr(l, &la) != 0 || la != a)
+			continue;
+		dwarf_linebeginstatement(l, &stmt);
+		dwarf_lineendsequence(l, &end);
+		if (stmt && !end && dwarf_lineno(l, &ln) == 0)
+			line = ln; /* the last row at an address is the one that counts */
+	}
+	return line;
+}
+
+/* The frame size the function's prologue sets up (push rbp; mov rsp,rbp;
+ * sub $N,rsp), and whether it saves any other register. */
+static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, bool *pushes, char **reason)
+{
+	uint8_t code[48];
+	csh cs;
+	cs_insn *insn;
+	size_t n;
+
+	*frame = 0;
+	*pushes = false;
+	if (dbg_read(dbg, entry, code, sizeof(code)) < 0)
+		return why(reason, "cannot read the prologue");
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return -ENOMEM;
+	n = cs_disasm(cs, code, sizeof(code), entry, 12, &insn);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(insn[i].mnemonic, "nop") == 0 || strcmp(insn[i].mnemonic, "jmp") == 0)
+			continue;
+		if (strcmp(insn[i].mnemonic, "push") == 0) {
+			if (strcmp(insn[i].op_str, "rbp") != 0)
+				*pushes = true;
+			continue;
+		}
+		if (strcmp(insn[i].mnemonic, "mov") == 0 && strcmp(insn[i].op_str, "rbp, rsp") == 0)
+			continue;
+		if (strcmp(insn[i].mnemonic, "sub") == 0 && strncmp(insn[i].op_str, "rsp, ", 5) == 0)
+			*frame = strtoull(insn[i].op_str + 5, NULL, 0);
+		break;
+	}
+	cs_free(insn, n);
+	cs_close(&cs);
+	return 0;
+}
+
+int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t old_entry,
+		const char *new_obj, uint64_t new_entry, size_t (*map)(void *arg, int line), void *arg,
+		int *old_line, int *new_line, char **reason)
+{
+	struct fview a = { 0 }, b = { 0 };
+	uint64_t pc, rbp, cfa, old_frame, new_frame;
+	Dwarf_Addr rows[64], at;
+	bool old_push, new_push;
+	uint8_t **vals = NULL;
+	size_t nold, ordinal = 0;
+	int err, target = 0;
+
+	*old_line = *new_line = 0;
+	if ((err = fview_open(&a, old_obj, func, reason)) < 0 || (err = fview_open(&b, new_obj, func, reason)) < 0)
+		goto out;
+	if (dbg_reg_get(dbg, 16, &pc) < 0 || dbg_reg_get(dbg, 6, &rbp) < 0) {
+		err = why(reason, "cannot read the registers");
+		goto out;
+	}
+	/* 1. The PC must start a statement: its line and which of the line's
+	 *    blocks it is. */
+	at = a.low + (pc - old_entry);
+	*old_line = row_line_at(&a, at);
+	if (*old_line == 0) {
+		err = why(reason, "the program is not at the start of a statement in %s()", func);
+		goto out;
+	}
+	nold = line_rows(&a, *old_line, rows, 64);
+	while (ordinal < nold && rows[ordinal] != at)
+		ordinal++;
+	/* 2. The new line (a deleted line: the next one that survives and has
+	 *    code in the new function). */
+	for (int l = *old_line; l < *old_line + 10000 && !target; l++) {
+		size_t to = map(arg, l);
+
+		if (to == 0)
+			continue;
+		if (line_rows(&b, (int)to, rows, 64) > 0)
+			target = (int)to;
+	}
+	if (!target) {
+		err = why(reason, "line %d of %s() has no surviving line with code", *old_line, func);
+		goto out;
+	}
+	*new_line = target;
+	{
+		size_t nnew = line_rows(&b, target, rows, 64);
+
+		if (nnew != nold && !(ordinal == 0 && nnew > 0)) {
+			err = why(reason, "line %d has %zu blocks of code where it had %zu: the point of "
+				  "execution cannot be matched", target, nnew, nold);
+			goto out;
+		}
+		at = rows[ordinal < nnew ? ordinal : 0];
+	}
+	/* 3. The frames: sizes from the prologues, the same saved registers. */
+	if ((err = prologue(dbg, old_entry, &old_frame, &old_push, reason)) < 0 ||
+	    (err = prologue(dbg, new_entry, &new_frame, &new_push, reason)) < 0)
+		goto out;
+	if (old_push != new_push) {
+		err = why(reason, "the new %s() saves other registers in its prologue", func);
+		goto out;
+	}
+	/* 4. The variables: read every old value first, then write them. */
+	cfa = rbp + 16;
+	vals = calloc(b.nvars ? b.nvars : 1, sizeof(*vals));
+	if (!vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < b.nvars; i++) {
+		struct fvar *nv = &b.vars[i];
+
+		vals[i] = calloc(1, nv->size ? nv->size : 1);
+		if (!vals[i]) {
+			err = -ENOMEM;
+			goto out;
+		}
+		for (size_t j = 0; j < a.nvars; j++) {
+			if (strcmp(a.vars[j].name, nv->name) != 0)
+				continue;
+			if (strcmp(a.vars[j].type, nv->type) != 0 || a.vars[j].size != nv->size) {
+				err = why(reason, "the type of '%s' changed", nv->name);
+				goto out;
+			}
+			if (dbg_read(dbg, cfa + (uint64_t)a.vars[j].off, vals[i], nv->size) < 0) {
+				err = why(reason, "cannot read '%s'", nv->name);
+				goto out;
+			}
+		}
+	}
+	for (size_t i = 0; i < b.nvars; i++)
+		if (dbg_write(dbg, cfa + (uint64_t)b.vars[i].off, vals[i], b.vars[i].size) < 0) {
+			/* Too late to refuse cleanly: say so. */
+			err = why(reason, "cannot write '%s' in the new frame", b.vars[i].name);
+			goto out;
+		}
+	if (new_frame)
+		dbg_reg_set(dbg, 7, rbp - new_frame);
+	dbg_reg_set(dbg, 16, new_entry + (at - b.low));
+	err = 0;
+out:
+	if (vals)
+		for (size_t i = 0; i < b.nvars; i++)
+			free(vals[i]);
+	free(vals);
+	fview_release(&a);
+	fview_release(&b);
+	return err;
+}
