@@ -524,3 +524,53 @@ void dbg_break_refresh(struct dbg *dbg)
 	}
 	dbg_break_insert_all(dbg);
 }
+
+/* Return watches (dbg_on_return): the internal breakpoint's id and what to
+ * call. Few at a time: one per superseded frame. */
+struct return_watch {
+	int id;             /* the internal breakpoint */
+	dbg_return_fn *fn;  /* what to call */
+	void *arg;          /* its argument */
+};
+
+static struct return_watch *rwatch;
+static size_t nrwatch;
+
+static bool return_hit(struct dbg *dbg, struct dbg_bp *bp, struct dbg_thread *t)
+{
+	struct return_watch w = { 0 };
+	enum dbg_state was = dbg->state;
+	bool stop;
+
+	for (size_t i = 0; i < nrwatch; i++) {
+		if (rwatch[i].id == bp->info.id) {
+			w = rwatch[i];
+			rwatch[i] = rwatch[--nrwatch];
+			break;
+		}
+	}
+	bp_drop(dbg, bp); /* once: the int3 goes, the PC is at the real instruction */
+	if (!w.fn)
+		return false;
+	dbg->state = DBG_STOPPED; /* the callback reads and moves the stopped thread */
+	dbg->current = t->tid;
+	dbg->frame = 0;
+	stop = w.fn(dbg, t->tid, w.arg);
+	if (dbg->pid > 0 && dbg->state == DBG_STOPPED)
+		dbg->state = was;
+	return stop;
+}
+
+int dbg_on_return(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_return_fn *fn, void *arg)
+{
+	struct return_watch *v = realloc(rwatch, (nrwatch + 1) * sizeof(*v));
+	int id;
+
+	if (!v)
+		return 0;
+	rwatch = v;
+	id = dbg_break_internal(dbg, addr, frame_sp, return_hit);
+	if (id)
+		rwatch[nrwatch++] = (struct return_watch){ id, fn, arg };
+	return id;
+}

@@ -330,3 +330,24 @@ int dbg_jump(struct dbg *dbg, const char *location, char **errmsg)
 	dbg_report_stop(dbg, t, "jump", 0, 0);
 	return 0;
 }
+
+int dbg_step_to_statement(struct dbg *dbg)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+
+	if (!t)
+		return -ESRCH;
+	for (int n = 0; n < 100000; n++) {
+		const struct dbg_row *r;
+		int err;
+
+		if ((err = dbg_regs(dbg, t)) < 0)
+			return err;
+		r = dbg_row_at(dbg, t->regs.rip, NULL);
+		if (n > 0 && r && r->addr == t->regs.rip && r->is_stmt)
+			return 0;
+		if ((err = step_insn(dbg, t)) < 0)
+			return err;
+	}
+	return -ETIMEDOUT;
+}

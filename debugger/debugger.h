@@ -181,6 +181,17 @@ int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, 
 		 size_t nsecs);
 /* Forgets all registered code (a new run of the program). */
 void dbg_forget_code(struct dbg *dbg);
+/* Called when a frame returns into the code at a watched return address
+ * (the thread is the current one, all threads stopped); return true to
+ * stop the program there (an INFERIOR_STOPPED follows), false to go on. */
+typedef bool dbg_return_fn(struct dbg *dbg, pid_t tid, void *arg);
+/* Watches for the frame whose callee returns to addr with the stack above
+ * frame_sp (the callee's CFA): calls fn once, then forgets the watch.
+ * Returns an id (< 0), or 0 when it cannot. */
+int dbg_on_return(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_return_fn *fn, void *arg);
+/* Single-steps the stopped current thread to the start of the next
+ * statement (an is_stmt row); 0, or negative (the process ended...). */
+int dbg_step_to_statement(struct dbg *dbg);
 /* Resolves every user breakpoint again (new code may hold its line). */
 void dbg_break_refresh(struct dbg *dbg);
 /* The program's own module: its run-time address range. */

@@ -576,6 +576,104 @@ static void remap_top_frame(struct enc *enc, struct tu_apply *ts, const struct r
 	}
 }
 
+/* A superseded frame waiting for its callee: what its upgrade needs. */
+struct upgrade {
+	struct bus *bus;       /* for the events */
+	char *name;            /* the function */
+	char *old_obj;         /* the object of the code it runs */
+	char *new_obj;         /* the object of the newest code */
+	uint64_t old_entry;    /* where its code starts */
+	uint64_t new_entry;    /* where the new code starts */
+	unsigned generation;   /* the generation that superseded it */
+	int first_line;        /* map[0] is for this old line */
+	size_t map[64];        /* old line first_line + i -> new line (0: deleted) */
+};
+
+static void upgrade_free(struct upgrade *u)
+{
+	free(u->name);
+	free(u->old_obj);
+	free(u->new_obj);
+	free(u);
+}
+
+static size_t upgrade_map(void *arg, int line)
+{
+	struct upgrade *u = arg;
+	int i = line - u->first_line;
+
+	return i >= 0 && i < 64 ? u->map[i] : 0;
+}
+
+/* The callee returned: the frame is back in its old code, mid-statement.
+ * It steps to its next statement and moves to the new code there. */
+static bool upgrade_now(struct dbg *dbg, pid_t tid, void *arg)
+{
+	struct upgrade *u = arg;
+	int old_line = 0, new_line = 0, err;
+	char *reason = NULL;
+
+	err = dbg_step_to_statement(dbg);
+	if (err == 0)
+		err = frame_remap(dbg, u->name, u->old_obj, u->old_entry, u->new_obj, u->new_entry, upgrade_map, u,
+				  &old_line, &new_line, &reason);
+	if (err == 0)
+		bus_emit_frame_remapped(u->bus, &(struct ev_frame_remapped){
+			.function = u->name, .tid = tid, .old_line = old_line, .new_line = new_line,
+			.moved = upgrade_map(u, old_line) != (size_t)new_line, .generation = u->generation });
+	else if (dbg_pid(dbg) > 0)
+		bus_emit_frame_superseded(u->bus, &(struct ev_frame_superseded){
+			.function = u->name, .tid = tid, .generation = u->generation,
+			.reason = reason ? reason : "it could not be moved when it got control back" });
+	free(reason);
+	upgrade_free(u);
+	return false;
+}
+
+/* The current thread's other frames that run old code of a changed
+ * function: each is superseded, and upgraded when its callee returns. */
+static void plant_upgrades(struct enc *enc, struct tu_apply *ts, const struct remap *r, size_t nr,
+			   const struct enc_lines *lines)
+{
+	struct dbg_frame *frames;
+	ssize_t n = dbg_backtrace(enc->dbg, 100000, &frames);
+	pid_t tid = dbg_current_thread(enc->dbg);
+
+	for (ssize_t f = 1; f < n; f++) {
+		for (size_t i = 0; i < nr; i++) {
+			struct file_lines fl = { lines, project_tu_file(enc->proj, ts[r[i].tu].tu) };
+			struct upgrade *u;
+			const char *file, *fn;
+			int line;
+
+			if (frames[f].pc <= r[i].old_entry || frames[f].pc > r[i].old_entry + r[i].old_size ||
+			    !ts[r[i].tu].old)
+				continue;
+			u = calloc(1, sizeof(*u));
+			if (!u)
+				break;
+			*u = (struct upgrade){ .bus = enc->bus, .name = strdup(r[i].name),
+					       .old_obj = strdup(ts[r[i].tu].old->path), .new_obj = strdup(ts[r[i].tu].object),
+					       .old_entry = r[i].old_entry, .new_entry = r[i].new_entry,
+					       .generation = enc->gen + 1 };
+			dbg_pc_line(enc->dbg, frames[f].pc - 1, &file, &line, &fn);
+			u->first_line = line;
+			for (int k = 0; k < 64; k++)
+				u->map[k] = map_line(&fl, line + k);
+			if (!u->name || !u->old_obj || !u->new_obj ||
+			    !dbg_on_return(enc->dbg, frames[f].pc, frames[f - 1].cfa, upgrade_now, u)) {
+				upgrade_free(u);
+				continue;
+			}
+			bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
+				.function = r[i].name, .tid = tid, .generation = enc->gen + 1,
+				.reason = "it is waiting for a call to return; it moves to the new code then" });
+			break;
+		}
+	}
+	free(frames);
+}
+
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg)
 {
 	struct remap *remaps = NULL;
@@ -774,6 +872,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 
 	/* The active frame follows (issue 7's first case: the top frame of the
 	 * current thread); the others keep their old code until they return. */
+	plant_upgrades(enc, ts, remaps, nremaps, lines);
 	remap_top_frame(enc, ts, remaps, nremaps, lines);
 
 	/* Step 7: the generation. */

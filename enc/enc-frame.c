@@ -374,8 +374,9 @@ int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t
 			err = why(reason, "cannot write '%s' in the new frame", b.vars[i].name);
 			goto out;
 		}
-	if (new_frame)
-		dbg_reg_set(dbg, 7, rbp - new_frame);
+	/* The new prologue's frame (0 for a leaf that lives in the red zone:
+	 * its epilogue pops rbp from where rsp points). */
+	dbg_reg_set(dbg, 7, rbp - new_frame);
 	dbg_reg_set(dbg, 16, new_entry + (at - b.low));
 	err = 0;
 out:
