@@ -196,6 +196,12 @@ bool dbg_step_on_stop(struct dbg *dbg, struct dbg_thread *t, bool at_bp)
 	/* next/step: the call returned mid-line; go on to the next line. The
 	 * breakpoint's int3 is gone, so stepping from here is safe. */
 	dbg->current = t->tid;
+	/* The return address may itself start the next statement (a call that
+	 * is the whole statement, with nothing to store afterwards). */
+	if (dbg_regs(dbg, t) == 0 && at_new_line(dbg, t->regs.rip)) {
+		dbg_step_cancel(dbg);
+		return true;
+	}
 	done = step_on(dbg, t);
 	if (done)
 		dbg_step_cancel(dbg);
