@@ -166,7 +166,10 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < app->nbufs; i++)
 		applied_set(app, app->bufs[i], buf_version(app->bufs[i]));
-	cmd_print(ctx, "applied upd%03u", enc_generation(app->enc));
+	if (err == 1)
+		cmd_print(ctx, "nothing to apply: the edits change no code");
+	else
+		cmd_print(ctx, "applied upd%03u", enc_generation(app->enc));
 	return 0;
 }
 

@@ -785,6 +785,11 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	}
 	if ((err = injected(enc, 3, errmsg)) < 0)
 		goto out;
+	if (nchanged == 0 && nadded == 0 && nvars == 0) {
+		/* A comment, blank lines, an edit undone: no code changed. */
+		err = 1;
+		goto out;
+	}
 
 	/* Step 5: load. */
 	for (size_t i = 0; i < nts; i++) {

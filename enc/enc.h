@@ -37,8 +37,9 @@ struct enc_lines {
  * absolute paths; headers bring in every TU that includes them) to the
  * stopped program; the current thread's top frame, if it runs a changed
  * function, moves to the new code (FRAME_REMAPPED, or FRAME_SUPERSEDED with
- * the reason). 0, or negative with *errmsg (caller frees) naming the symbol
- * and the reason; nothing applied then. */
+ * the reason). 0; 1 when the edits change no code (no generation is made);
+ * or negative with *errmsg (caller frees) naming the symbol and the reason,
+ * nothing applied then. */
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg);
 /* The number of generations applied (upd001 is 1). */
 unsigned enc_generation(const struct enc *enc);
