@@ -82,6 +82,11 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_detach_entry,
 	&cmd_kill_entry,
 	&cmd_interrupt_entry,
+	&cmd_print_entry,
+	&cmd_locals_entry,
+	&cmd_watch_entry,
+	&cmd_rwatch_entry,
+	&cmd_awatch_entry,
 	/* Edit and Continue */
 	&cmd_apply_entry,
 	/* scenario tests */

@@ -1,8 +1,9 @@
 /* The debugger's commands, named as gdb names them: run, start, continue,
  * next, step, finish, until, jump, stepi, nexti, break, tbreak, delete
  * breakpoints, disable, enable, condition, ignore, bt, frame, up, down,
- * threads, thread, attach, detach, kill, interrupt, file. Resuming commands
- * are pending until the program stops or exits, so scripts wait for them. */
+ * threads, thread, attach, detach, kill, interrupt, file, print, locals,
+ * watch, rwatch, awatch. Resuming commands are pending until the program
+ * stops or exits, so scripts wait for them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ static void describe(struct app *app, const struct bus_event *ev)
 		else
 			snprintf(where, sizeof(where), "0x%016llx in %s ()", (unsigned long long)e->pc,
 				 e->function ? e->function : "??");
-		if (e->breakpoint > 0)
+		if (e->breakpoint > 0 && strcmp(e->reason, "watchpoint") != 0)
 			snprintf(head, sizeof(head), "Breakpoint %lld, %s", (long long)e->breakpoint, where);
 		else if (e->signal)
 			snprintf(head, sizeof(head), "Program received %s, %s", e->signal, where);
@@ -80,12 +81,22 @@ static void describe(struct app *app, const struct bus_event *ev)
 	}
 }
 
+/* A `finish` under way: the function whose return value to show when the
+ * program stops at its return address (one session per process). */
+static struct {
+	bool active;      /* a finish is running */
+	uint64_t func_pc; /* an address inside the function being finished */
+} finishing;
+
+static void show_return_value(struct app *app, const struct bus_event *ev);
+
 /* Resuming commands wait for the stop (or the exit) they cause. */
 static void on_stop(const struct bus_event *ev, void *arg)
 {
 	struct app *app = arg;
 
 	describe(app, ev);
+	show_return_value(app, ev);
 	if (app->pending.active && app->pending.waits_for_stop)
 		cmd_finish(app, 0, NULL);
 }
@@ -98,6 +109,7 @@ int debug_attach(struct app *app)
 	if (bus_subscribe(app->bus, EV_INFERIOR_STOPPED, on_stop, app) < 0 ||
 	    bus_subscribe(app->bus, EV_INFERIOR_EXITED, on_stop, app) < 0)
 		return -ENOMEM;
+	dbg_set_condition_evaluator(app->dbg, dbg_eval_condition, NULL);
 	return 0;
 }
 
@@ -298,6 +310,8 @@ const struct cmd_entry cmd_nexti_entry = {
 	.exec = cmd_step,
 };
 
+static int cmd_finish_frame(struct cmd_ctx *ctx, int argc, char **argv);
+
 const struct cmd_entry cmd_finish_entry = {
 	.name = "finish",
 	.alias = "fin",
@@ -305,7 +319,7 @@ const struct cmd_entry cmd_finish_entry = {
 	.help = "Run until the selected frame returns, and show the value it returns",
 	.min_args = 0,
 	.max_args = 0,
-	.exec = cmd_step,
+	.exec = cmd_finish_frame,
 };
 
 static int cmd_until(struct cmd_ctx *ctx, int argc, char **argv)
@@ -459,12 +473,25 @@ static int bp_each(struct cmd_ctx *ctx, int argc, char **argv, int first)
 			err = strcmp(name, "delete") == 0 ? dbg_break_delete(app->dbg, ids[i], &msg)
 							  : dbg_break_enable(app->dbg, ids[i], strcmp(name, "enable") == 0, &msg);
 		free(ids);
+		if (strcmp(name, "delete") == 0 && err == 0) {
+			int wids[DBG_WATCH_MAX];
+			size_t nw = dbg_watch_list(app->dbg, wids);
+
+			for (size_t i = 0; i < nw && err == 0; i++)
+				err = dbg_watch_delete(app->dbg, wids[i], &msg);
+		}
 	}
 	for (int i = first; i < argc && err == 0; i++) {
 		if (parse_id(ctx, argv[i], &id) < 0)
 			return -1;
 		err = strcmp(name, "delete") == 0 ? dbg_break_delete(app->dbg, id, &msg)
 						  : dbg_break_enable(app->dbg, id, strcmp(name, "enable") == 0, &msg);
+		if (err == -ENOENT && strcmp(name, "delete") == 0) {
+			/* Watchpoints share the numbers. */
+			free(msg);
+			msg = NULL;
+			err = dbg_watch_delete(app->dbg, id, &msg);
+		}
 	}
 	if (err < 0) {
 		cmd_error(ctx, "%s: %s", name, msg ? msg : strerror(-err));
@@ -793,4 +820,185 @@ const struct cmd_entry cmd_interrupt_entry = {
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_process,
+};
+
+/* The words of a command after its name, joined by spaces: an expression. */
+static char *joined(int argc, char **argv, int first)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	for (int i = first; s && i < argc; i++) {
+		strcat(s, argv[i]);
+		if (i + 1 < argc)
+			strcat(s, " ");
+	}
+	return s;
+}
+
+static int cmd_finish_frame(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct dbg *dbg = ctx->app->dbg;
+	size_t sel = dbg_selected_frame(dbg);
+	struct dbg_frame *frames;
+	ssize_t n = dbg_backtrace(dbg, sel + 2, &frames);
+	char *msg = NULL;
+	int err;
+
+	finishing.active = false;
+	if (n > (ssize_t)sel + 1) {
+		/* gdb's "Run till exit from #0 ...", and what to show after. */
+		const struct dbg_frame *f = &frames[sel];
+
+		cmd_print(ctx, "Run till exit from #%-2zu 0x%016llx in %s ()%s%s%s%.0d", sel,
+			  (unsigned long long)f->pc, f->function ? f->function : "??", f->file ? " at " : "",
+			  f->file ? f->file : "", f->file ? ":" : "", f->file ? f->line : 0);
+		finishing.func_pc = sel == 0 ? frames[sel].pc : frames[sel].pc - 1;
+	}
+	free(frames);
+	err = dbg_step(dbg, DBG_STEP_OUT, &msg);
+	finishing.active = err == 0 && n > (ssize_t)sel + 1;
+	return resumed(ctx, err, msg);
+}
+
+/* After a finish: "Value returned is $N = VALUE" when it stopped where the
+ * function returned (not at a breakpoint on the way). */
+static void show_return_value(struct app *app, const struct bus_event *ev)
+{
+	const struct ev_inferior_stopped *e = ev->payload;
+	char *text = NULL, *msg = NULL, *line = NULL;
+	int err;
+
+	if (!finishing.active)
+		return;
+	finishing.active = false;
+	if (ev->type != EV_INFERIOR_STOPPED || strcmp(e->reason, "step") != 0)
+		return;
+	err = dbg_return_value(app->dbg, finishing.func_pc, &text, &msg);
+	if (err == 0 && asprintf(&line, "Value returned is $%u = %s", dbg_history_next(app->dbg), text) >= 0)
+		bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = line });
+	else if (err < 0 && err != -ENODATA && asprintf(&line, "cannot show the returned value: %s",
+							  msg ? msg : strerror(-err)) >= 0)
+		bus_emit_message(app->bus, &(struct ev_message){ .level = "warning", .text = line });
+	free(line);
+	free(text);
+	free(msg);
+}
+
+static int cmd_print_expr(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct dbg *dbg = ctx->app->dbg;
+	char *expr = joined(argc, argv, 1), *text = NULL, *msg = NULL;
+	int err;
+
+	if (!expr)
+		return cmd_error(ctx, "print: out of memory");
+	err = dbg_eval(dbg, expr, &text, &msg);
+	free(expr);
+	if (err < 0) {
+		cmd_error(ctx, "%s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	cmd_print(ctx, "$%u = %s", dbg_history_next(dbg), text);
+	free(text);
+	return 0;
+}
+
+const struct cmd_entry cmd_print_entry = {
+	.name = "print",
+	.alias = "p",
+	.usage = "EXPRESSION",
+	.help = "Show the value of a C expression in the selected frame (x = 5 assigns; quote "
+		"'c' and \"s\" literals: print \"c == 'A'\")",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_print_expr,
+};
+
+static int cmd_locals(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *text = NULL, *msg = NULL;
+	int err = dbg_locals(ctx->app->dbg, &text, &msg);
+
+	if (err < 0) {
+		cmd_error(ctx, "%s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	if (!*text)
+		cmd_print(ctx, "No locals.");
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		cmd_print(ctx, "%s", line);
+		if (!nl)
+			break;
+	}
+	free(text);
+	return 0;
+}
+
+const struct cmd_entry cmd_locals_entry = {
+	.name = "locals",
+	.usage = "",
+	.help = "Show the local variables of the selected frame, innermost block first (gdb's info locals)",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_locals,
+};
+
+/* watch, rwatch, awatch: told apart by name. */
+static int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *name = ctx->entry->name;
+	enum dbg_watch_kind kind = name[0] == 'r' ? DBG_WATCH_READ : name[0] == 'a' ? DBG_WATCH_ACCESS
+										     : DBG_WATCH_WRITE;
+	char *expr = joined(argc, argv, 1), *msg = NULL;
+	int id, err;
+
+	if (!expr)
+		return cmd_error(ctx, "%s: out of memory", name);
+	err = dbg_watch(ctx->app->dbg, expr, kind, &id, &msg);
+	if (err < 0) {
+		free(expr);
+		cmd_error(ctx, "%s: %s", name, msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	cmd_print(ctx, "Hardware %swatchpoint %d: %s",
+		  kind == DBG_WATCH_READ ? "read " : kind == DBG_WATCH_ACCESS ? "access (read/write) " : "", id, expr);
+	free(expr);
+	return 0;
+}
+
+const struct cmd_entry cmd_watch_entry = {
+	.name = "watch",
+	.usage = "EXPRESSION",
+	.help = "Stop when the program changes EXPRESSION (1, 2, 4 or 8 bytes; a debug register)",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_watch,
+};
+
+const struct cmd_entry cmd_rwatch_entry = {
+	.name = "rwatch",
+	.usage = "EXPRESSION",
+	.help = "Stop when the program reads EXPRESSION (x86 also stops on writes)",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_watch,
+};
+
+const struct cmd_entry cmd_awatch_entry = {
+	.name = "awatch",
+	.usage = "EXPRESSION",
+	.help = "Stop when the program reads or writes EXPRESSION",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_watch,
 };

@@ -70,6 +70,11 @@ extern const struct cmd_entry cmd_attach_entry;
 extern const struct cmd_entry cmd_detach_entry;
 extern const struct cmd_entry cmd_kill_entry;
 extern const struct cmd_entry cmd_interrupt_entry;
+extern const struct cmd_entry cmd_print_entry;
+extern const struct cmd_entry cmd_locals_entry;
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_rwatch_entry;
+extern const struct cmd_entry cmd_awatch_entry;
 /* `delete breakpoints [N...]` (the editor's `delete N` hands it over). */
 int cmd_delete_breakpoints(struct cmd_ctx *ctx, int argc, char **argv);
 /* Creates the session's debugger and its subscriptions; 0 or -ENOMEM. */

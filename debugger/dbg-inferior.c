@@ -631,6 +631,24 @@ static void handle_status(struct dbg *dbg, struct dbg_thread *t, int status)
 		bool temporary = false, stop;
 
 		ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si);
+		if (si.si_code == TRAP_HWBKPT) {
+			/* A hardware watchpoint (dbg-watch.c): stop, or go on when
+			 * a write left the value as it was. */
+			int wid = dbg_watch_hit(dbg, t);
+
+			if (wid >= 0) {
+				stop_all(dbg);
+				if (dbg->pid == 0)
+					return;
+				if (wid == 0) {
+					dbg_resume_all(dbg);
+					return;
+				}
+				dbg_step_cancel(dbg);
+				dbg_report_stop(dbg, t, "watchpoint", 0, wid);
+				return;
+			}
+		}
 		dbg_regs(dbg, t);
 		if (si.si_code == SI_KERNEL && (bp = dbg_break_at(dbg, t->regs.rip - 1))) {
 			t->regs.rip--;

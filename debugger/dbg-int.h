@@ -71,6 +71,53 @@ struct dbg_module {
 	size_t nsecs;      /* entries in the three */
 };
 
+/* Types of the program (dbg-value.c). */
+enum dbg_tkind {
+	DBG_T_VOID,    /* void, or a type we cannot read */
+	DBG_T_INT,     /* integers and characters (is_char) */
+	DBG_T_BOOL,    /* _Bool */
+	DBG_T_FLOAT,   /* float, double, long double */
+	DBG_T_ENUM,    /* an enumeration (die has its enumerators) */
+	DBG_T_PTR,     /* a pointer to target */
+	DBG_T_ARRAY,   /* count elements of target */
+	DBG_T_STRUCT,  /* a struct (die has its members) */
+	DBG_T_UNION,   /* a union (die has its members) */
+	DBG_T_FUNC,    /* a function returning target (die has its parameters) */
+	DBG_T_TYPEDEF, /* name for target */
+};
+
+#define DBG_Q_CONST 1u    /* const-qualified */
+#define DBG_Q_VOLATILE 2u /* volatile-qualified */
+
+struct dbg_type {
+	enum dbg_tkind kind;     /* what it is */
+	const char *name;        /* base type, tag or typedef name; NULL if none */
+	size_t size;             /* bytes */
+	bool is_signed;          /* integers: signed */
+	bool is_char;            /* integers: a character type (printed 65 'A') */
+	unsigned quals;          /* DBG_Q_* */
+	struct dbg_type *target; /* pointee, element, typedef's type, return type */
+	size_t count;            /* array elements */
+	bool has_die;            /* read from DWARF: die is valid */
+	Dwarf_Die die;           /* the DIE it was read from (members, enumerators...) */
+};
+
+/* A hardware watchpoint: debug register DRn of every thread watches len
+ * bytes at addr (dbg-watch.c). */
+#define DBG_NWATCH DBG_WATCH_MAX /* x86-64 has DR0..DR3 */
+struct dbg_watch {
+	int id;              /* the user's number (shared with breakpoints), 0: free slot */
+	enum dbg_watch_kind kind; /* what stops */
+	pid_t pid;           /* the process it was set in */
+	uint64_t addr;       /* the watched bytes */
+	size_t len;          /* 1, 2, 4 or 8 */
+	uint8_t old[8];      /* their value at the last stop */
+	char expr[128];      /* as the user wrote it (cut to fit) */
+	uint64_t type_mod;   /* low address of the module whose DWARF has the type, or 0 */
+	uint64_t type_off;   /* the type's DIE offset in that module */
+	struct dbg_type base; /* the type when it is not from DWARF (target NULL) */
+};
+
 /* What a step in progress is waiting for. */
 struct dbg_stepping {
 	enum dbg_step how;   /* the command */
@@ -116,6 +163,8 @@ struct dbg {
 	bool gone;                  /* the leader's exit was reaped while stopping */
 	int gone_status;            /* its wait status */
 	char *stop_file;            /* file of the last stop (for "break LINE") */
+	unsigned history;           /* values printed so far (gdb's $N) */
+	struct dbg_watch watches[DBG_NWATCH]; /* hardware watchpoints, by debug register */
 };
 
 /* dbg-inferior.c */
@@ -187,5 +236,91 @@ void dbg_break_process_gone(struct dbg *dbg);
  * (or failed) and the stop must be reported, false when it resumed. */
 bool dbg_step_on_stop(struct dbg *dbg, struct dbg_thread *t, bool at_bp);
 void dbg_step_cancel(struct dbg *dbg);
+
+/*
+ * dbg-value.c, dbg-eval.c: types, values and expressions. One evaluation is
+ * one struct dbg_ev: everything it allocates (types, values, strings) lives
+ * in its arena and goes with dbg_ev_release(). DIEs in it are valid only
+ * while the evaluation runs (a refresh of the modules ends them).
+ */
+enum dbg_where {
+	DBG_V_TEMP, /* computed: only bytes */
+	DBG_V_MEM,  /* in the program's memory at addr */
+	DBG_V_REG,  /* in DWARF register regno of the selected frame */
+};
+
+struct dbg_value {
+	struct dbg_type *type;   /* its type */
+	enum dbg_where where;    /* where it lives */
+	uint64_t addr;           /* DBG_V_MEM: its address */
+	unsigned regno;          /* DBG_V_REG: the register */
+	uint8_t *bytes;          /* its contents once read (type->size bytes), or NULL */
+	unsigned bit_size;       /* a bit-field's width, 0 otherwise */
+	unsigned bit_offset;     /* a bit-field's first bit from addr */
+};
+
+/* A growing string. */
+struct dbg_str {
+	char *s;      /* the text (NUL-terminated), or NULL before the first add */
+	size_t len;   /* its length */
+	size_t cap;   /* allocated */
+	bool oom;     /* an allocation failed: the text is incomplete */
+};
+
+struct dbg_ev {
+	struct dbg *dbg;         /* the debugger */
+	void **mem;              /* arena: every allocation */
+	size_t nmem, capmem;     /* used, allocated */
+	int err;                 /* the first failure (negative), or 0 */
+	char *errmsg;            /* its message (owned) */
+	bool no_side_effects;    /* sizeof's operand: no reads, no writes */
+	/* The scope: the selected frame. */
+	bool have_frame;         /* the program is stopped and these are set */
+	uint64_t pc;             /* the frame's PC (a caller's: its call) */
+	uint64_t cfa;            /* the frame's canonical frame address */
+	Dwfl_Module *mod;        /* the module of pc, or NULL */
+	Dwarf_Addr bias;         /* its bias */
+	Dwarf_Die cu;            /* the CU of pc (when scopes) */
+	Dwarf_Die *scopes;       /* innermost block out to the CU (libdw's, freed) */
+	int nscopes;             /* entries in scopes, 0 when no debug info at pc */
+};
+
+/* dbg-value.c */
+void *dbg_ev_alloc(struct dbg_ev *ev, size_t size);
+char *dbg_ev_strdup(struct dbg_ev *ev, const char *s);
+/* Records the first failure of ev with its message; returns err. */
+int dbg_ev_fail(struct dbg_ev *ev, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dbg_ev_release(struct dbg_ev *ev);
+void dbg_str_add(struct dbg_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dbg_str_addn(struct dbg_str *s, const char *text, size_t len);
+/* The type a DWARF type DIE describes (NULL die: void). */
+struct dbg_type *dbg_type_from_die(struct dbg_ev *ev, Dwarf_Die *die);
+/* A type of our own: base (DBG_T_INT, _BOOL, _FLOAT, _VOID) or pointer. */
+struct dbg_type *dbg_type_base(struct dbg_ev *ev, enum dbg_tkind kind, const char *name, size_t size,
+			       bool is_signed);
+struct dbg_type *dbg_type_pointer(struct dbg_ev *ev, struct dbg_type *target);
+/* Through typedefs to the type itself. */
+struct dbg_type *dbg_type_strip(struct dbg_type *t);
+/* The type as C writes it ("int", "struct pair *", "int (*)(int, int)"). */
+char *dbg_type_name(struct dbg_ev *ev, struct dbg_type *t);
+/* Reads v's bytes (once). 0 or negative ("Cannot access memory..."). */
+int dbg_value_fetch(struct dbg_ev *ev, struct dbg_value *v);
+/* Appends v as gdb prints it; top: a pointer gets its type in front. */
+int dbg_value_format(struct dbg_ev *ev, struct dbg_value *v, struct dbg_str *out, bool top);
+/* An integer, bool, enum, char or pointer value as 64 bits (sign-extended). */
+int dbg_value_int(struct dbg_ev *ev, struct dbg_value *v, int64_t *out);
+
+/* dbg-eval.c */
+/* Starts an evaluation in the selected frame (no frame: globals only). */
+void dbg_ev_begin(struct dbg_ev *ev, struct dbg *dbg);
+/* Parses and evaluates expr into *out (in ev's arena). 0 or negative. */
+int dbg_ev_eval(struct dbg_ev *ev, const char *expr, struct dbg_value **out);
+
+/* dbg-watch.c */
+/* Thread t stopped with TRAP_HWBKPT: -1 when no watchpoint of ours fired,
+ * 0 when one did but there is nothing to report (a write of the same
+ * value), else the watchpoint's id (its old and new values are on the bus
+ * already). Stale watchpoints of an earlier process are dropped first. */
+int dbg_watch_hit(struct dbg *dbg, struct dbg_thread *t);
 
 #endif

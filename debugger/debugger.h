@@ -201,6 +201,49 @@ int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high);
  * *ret gets the kernel's return value (negative errno on failure). */
 int dbg_inject_syscall(struct dbg *dbg, long nr, const long args[6], long *ret);
 
+/*
+ * Expressions and values (a C subset, evaluated on DWARF): variables by
+ * scope at the selected frame's PC (innermost block first), then the file's
+ * statics, then globals; literals, arithmetic, comparison and logic, `.`
+ * `->` `[]`, unary `*` `&` `-` `!` `~`, casts, sizeof, `?:` and assignment
+ * (which writes the program's memory or register). Values are printed the
+ * way gdb prints them. Text returned in *out is the caller's to free.
+ */
+/* Evaluates expr in the selected frame; *out gets its value's text. 0, or
+ * negative with *errmsg ("No symbol \"x\" in current context.", "A syntax
+ * error in expression, near `...'.", "Cannot access memory at address
+ * 0x..."). Works with no process for constants and sizeof. */
+int dbg_eval(struct dbg *dbg, const char *expr, char **out, char **errmsg);
+/* The next number of the value history (gdb's $N), from 1. */
+unsigned dbg_history_next(struct dbg *dbg);
+/* The selected frame's local variables, innermost block first, one
+ * "name = value" per line (gdb's `info locals`); "" when there are none. */
+int dbg_locals(struct dbg *dbg, char **out, char **errmsg);
+/* The value the function whose code holds func_pc has just returned (the
+ * program stopped right after its return): from rax/rdx/xmm0 or the memory
+ * rax points to. -ENODATA when it returns void. */
+int dbg_return_value(struct dbg *dbg, uint64_t func_pc, char **out, char **errmsg);
+/* A dbg_cond_fn: expr's value is non-zero (1), zero (0), or an error. */
+int dbg_eval_condition(struct dbg *dbg, const char *expr, void *arg, char **errmsg);
+
+/* Hardware watchpoints in the debug registers (x86-64: four), set in every
+ * thread of the running program; numbered with the breakpoints. A hit
+ * stops with INFERIOR_STOPPED reason=watchpoint breakpoint=ID after a
+ * MESSAGE with the old and new values. */
+enum dbg_watch_kind {
+	DBG_WATCH_WRITE,  /* watch: stops when a write changes the value */
+	DBG_WATCH_READ,   /* rwatch: stops on reads (x86 also counts writes) */
+	DBG_WATCH_ACCESS, /* awatch: stops on reads and writes */
+};
+/* Watches the lvalue expr (1, 2, 4 or 8 bytes, aligned); *id gets its
+ * number. 0 or negative with *errmsg. */
+int dbg_watch(struct dbg *dbg, const char *expr, enum dbg_watch_kind kind, int *id, char **errmsg);
+/* Removes watchpoint id; -ENOENT when there is none. */
+int dbg_watch_delete(struct dbg *dbg, int id, char **errmsg);
+/* The watchpoint ids in use, into ids[DBG_WATCH_MAX]; returns the count. */
+#define DBG_WATCH_MAX 4
+size_t dbg_watch_list(struct dbg *dbg, int ids[DBG_WATCH_MAX]);
+
 /* Where libdw's objects for the debugged program are, for the evaluator. */
 struct Dwfl;
 struct Dwfl *dbg_dwfl(struct dbg *dbg);
