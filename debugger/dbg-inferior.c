@@ -68,6 +68,37 @@ struct dbg *dbg_new(struct loop *loop, struct bus *bus)
 
 static void forget_process(struct dbg *dbg);
 
+/* Waits for one thread of a killed process to be gone and returns its wait
+ * status. With PTRACE_O_TRACEEXIT a dying thread first stops at its exit
+ * event and waits there for us: let it go on until it is reaped. */
+static int reap_thread(pid_t tid)
+{
+	int status = 0;
+
+	for (;;) {
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return status; /* ECHILD: already reaped */
+		}
+		if (!WIFSTOPPED(status))
+			return status;
+		ptrace(PTRACE_CONT, tid, NULL, NULL);
+	}
+}
+
+/* SIGKILLs the process and reaps every thread; the leader comes last (its
+ * status is only reported once the other threads are gone). Returns the
+ * leader's wait status. */
+static int kill_and_reap(struct dbg *dbg)
+{
+	kill(dbg->pid, SIGKILL);
+	for (size_t i = 0; i < dbg->nthreads; i++)
+		if (dbg->threads[i].tid != dbg->pid)
+			reap_thread(dbg->threads[i].tid);
+	return reap_thread(dbg->pid);
+}
+
 void dbg_free(struct dbg *dbg)
 {
 	if (!dbg)
@@ -76,9 +107,7 @@ void dbg_free(struct dbg *dbg)
 		if (dbg->attached) {
 			dbg_detach(dbg, NULL);
 		} else {
-			kill(dbg->pid, SIGKILL);
-			for (size_t i = 0; i < dbg->nthreads; i++)
-				waitpid(dbg->threads[i].tid, NULL, __WALL);
+			kill_and_reap(dbg);
 		}
 	}
 	forget_process(dbg);
@@ -976,15 +1005,7 @@ int dbg_kill(struct dbg *dbg, char **errmsg)
 
 	if (pid <= 0)
 		return dbg_fail(errmsg, -ESRCH, "the program is not running");
-	kill(pid, SIGKILL);
-	/* Reap every thread; the leader's status comes last. */
-	for (size_t i = 0; i < dbg->nthreads; i++) {
-		if (dbg->threads[i].tid == pid)
-			continue;
-		waitpid(dbg->threads[i].tid, NULL, __WALL);
-	}
-	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
-		;
+	status = kill_and_reap(dbg);
 	report_exit(dbg, status);
 	return 0;
 }
