@@ -609,6 +609,15 @@ static bool signal_stops(int signo)
 	}
 }
 
+/* Stops every other thread (all-stop) on behalf of thread tid. New threads
+ * found meanwhile may move the thread array: returns tid's thread anew, or
+ * NULL when the process is gone. */
+static struct dbg_thread *stop_others(struct dbg *dbg, pid_t tid)
+{
+	stop_all(dbg);
+	return dbg->pid == 0 ? NULL : dbg_thread_find(dbg, tid);
+}
+
 /* One wait status of thread t, while the program runs. */
 static void handle_status(struct dbg *dbg, struct dbg_thread *t, int status)
 {
@@ -666,8 +675,7 @@ static void handle_status(struct dbg *dbg, struct dbg_thread *t, int status)
 			int wid = dbg_watch_hit(dbg, t);
 
 			if (wid >= 0) {
-				stop_all(dbg);
-				if (dbg->pid == 0)
+				if (!(t = stop_others(dbg, t->tid)))
 					return;
 				if (wid == 0) {
 					dbg_resume_all(dbg);
@@ -686,8 +694,7 @@ static void handle_status(struct dbg *dbg, struct dbg_thread *t, int status)
 			temporary = bp->info.temporary;
 		}
 		/* All-stop: the others stop before anything is decided. */
-		stop_all(dbg);
-		if (dbg->pid == 0)
+		if (!(t = stop_others(dbg, t->tid)))
 			return;
 		/* (bp may be freed by the hit: only its id is used below.) */
 		stop = bp ? dbg_break_hit(dbg, t, bp) : true;
@@ -718,8 +725,7 @@ static void handle_status(struct dbg *dbg, struct dbg_thread *t, int status)
 		t->stopped = false;
 		return;
 	}
-	stop_all(dbg);
-	if (dbg->pid == 0)
+	if (!(t = stop_others(dbg, t->tid)))
 		return;
 	/* Passed on resume, except SIGINT (it was for the debugger). */
 	t->pending_sig = signo == SIGINT ? 0 : signo;
