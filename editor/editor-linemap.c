@@ -25,6 +25,17 @@
  * Undo is the inverse operation, so replaying "delete line 5, undo" would map
  * line 5 to deleted; editor-buf.c cancels an operation and its inverse when
  * both lie in the range before replaying (see buf_linemap).
+ *
+ * A map can also come from a line diff (linemap_from_hunks), when nobody saw
+ * the edits: a file rewritten by another program, two stored snapshots. It
+ * is then a guess (seed 003: the same two texts can come from edits that
+ * moved a line up or down) and says so; a composition with a guess is a
+ * guess. Inside a hunk of m old and n new lines, the first min(m, n) old
+ * lines are taken to be edited in place (old line i -> new line i of the
+ * hunk) and the rest deleted:
+ *
+ *   old  10 11 12 13 |14        new  10 11 |12 13 14
+ *   hunk [10, 4) -> [10, 2):   10->10, 11->11, 12 and 13 deleted, 14->12
  */
 #include <assert.h>
 #include <errno.h>
@@ -32,6 +43,7 @@
 #include <string.h>
 
 #include "editor/editor.h"
+#include "editor/editor-diff.h"
 #include "editor/editor-linemap.h"
 
 struct seg {
@@ -45,6 +57,7 @@ struct linemap {
 	size_t n;           /* segments used */
 	size_t old_lines;   /* lines in the old version */
 	size_t new_lines;   /* lines in the new version */
+	bool guess;         /* made from a diff, not from the edits */
 };
 
 /* Appends a segment, merging it into the previous one when they agree. */
@@ -104,6 +117,16 @@ size_t linemap_new_lines(const struct linemap *m)
 	return m->new_lines;
 }
 
+bool linemap_guess(const struct linemap *m)
+{
+	return m->guess;
+}
+
+void linemap_set_guess(struct linemap *m)
+{
+	m->guess = true;
+}
+
 /* Last line of segment i of m. */
 static size_t seg_last(const struct linemap *m, size_t i)
 {
@@ -146,6 +169,7 @@ struct linemap *linemap_compose(const struct linemap *a, const struct linemap *b
 	assert(a->new_lines == b->old_lines);
 	c->old_lines = a->old_lines;
 	c->new_lines = b->new_lines;
+	c->guess = a->guess || b->guess;
 	for (size_t i = 0; i < a->n; i++) {
 		size_t first = a->s[i].from, last = seg_last(a, i);
 		long sh = a->s[i].shift;
@@ -208,5 +232,63 @@ struct linemap *linemap_of_op(size_t lines, bool insert, size_t line, bool at_li
 	/* Drop segments that start past the last line (merging kept order). */
 	while (m->n > 1 && m->s[m->n - 1].from > m->old_lines)
 		m->n--;
+	return m;
+}
+
+/* Appends a segment that may start where the last one did (it wins). */
+static int seg_put(struct linemap *m, size_t *cap, struct seg sg)
+{
+	if (m->n > 0 && m->s[m->n - 1].from == sg.from)
+		m->n--;
+	return seg_push(m, cap, sg);
+}
+
+struct linemap *linemap_from_hunks(size_t old_lines, size_t new_lines, const struct diff_hunk *h, size_t n)
+{
+	struct linemap *m = calloc(1, sizeof(*m));
+	size_t cap = 0;
+	int err = 0;
+
+	if (!m)
+		return NULL;
+	m->old_lines = old_lines;
+	m->new_lines = new_lines;
+	m->guess = true;
+	err |= seg_put(m, &cap, (struct seg){ 1, 0, false });
+	for (size_t i = 0; i < n; i++) {
+		size_t same = h[i].old_count < h[i].new_count ? h[i].old_count : h[i].new_count;
+		long shift = (long)h[i].new_start - (long)h[i].old_start;
+
+		if (same)
+			err |= seg_put(m, &cap, (struct seg){ h[i].old_start, shift, false });
+		if (h[i].old_count > same)
+			err |= seg_put(m, &cap, (struct seg){ h[i].old_start + same, 0, true });
+		/* The lines after the hunk, up to the next one. */
+		err |= seg_put(m, &cap, (struct seg){ h[i].old_start + h[i].old_count,
+						      shift + (long)h[i].new_count - (long)h[i].old_count, false });
+	}
+	if (err) {
+		linemap_free(m);
+		return NULL;
+	}
+	/* A segment pushed for "after the last line" is not a line. */
+	while (m->n > 1 && m->s[m->n - 1].from > m->old_lines)
+		m->n--;
+	/* The old text's empty last line (after its final newline) can become
+	 * the new text's last line, which has no newline: git counts neither,
+	 * so the hunks push it one past the end. */
+	if (old_lines > 0 && linemap_get(m, old_lines) > new_lines) {
+		size_t before = 0;
+		bool taken;
+
+		for (size_t l = old_lines - 1; l >= 1 && !before; l--)
+			before = linemap_get(m, l);
+		taken = before == new_lines;
+
+		if (seg_put(m, &cap, (struct seg){ old_lines, (long)new_lines - (long)old_lines, taken }) < 0) {
+			linemap_free(m);
+			return NULL;
+		}
+	}
 	return m;
 }

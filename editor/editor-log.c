@@ -11,7 +11,8 @@
  *   after undo:  undo list [v1..v2]   redo list [v4]
  *
  * Replaying for a line map: an operation and its inverse cancel when both
- * lie in the range. Because undo is linear they nest like brackets, so one
+ * lie in the range. A map that replays an operation made from a diff (a
+ * reload of a file changed on disk) is a guess. Because undo is linear they nest like brackets, so one
  * stack pass finds the pairs; what is left is replayed in order, each
  * operation's recorded lines being valid in the state where it is replayed.
  */
@@ -218,6 +219,15 @@ static int effective_ops(const struct editlog *log, uint64_t lo, uint64_t hi, ui
 	return 0;
 }
 
+/* True when op came from a diff: a reload's operation, or the undo or redo
+ * of one (followed back through what each inverts). */
+static bool from_diff(const struct editlog *log, const struct edit_op *op)
+{
+	while (op->origin != EDIT_OUTSIDE && op->inverts >= 1 && op->inverts < op->version)
+		op = &log->ops[op->inverts - 1];
+	return op->origin == EDIT_OUTSIDE;
+}
+
 struct linemap *editlog_linemap(const struct editlog *log, uint64_t from, uint64_t to)
 {
 	bool forward = from <= to;
@@ -245,6 +255,8 @@ struct linemap *editlog_linemap(const struct editlog *log, uint64_t from, uint64
 		map = next;
 		if (!map)
 			break;
+		if (from_diff(log, op))
+			linemap_set_guess(map);
 		lines = linemap_new_lines(map);
 	}
 	free(ops);

@@ -44,6 +44,7 @@ enum edit_origin {
 	EDIT_USER, /* typed, pasted, or a command's edit */
 	EDIT_UNDO, /* the inverse of an earlier operation, by undo */
 	EDIT_REDO, /* the inverse of an undo, by redo */
+	EDIT_OUTSIDE, /* the file changed on disk: a reload, from a line diff */
 };
 
 /* Constructs an edit touched, from the syntax tree before it (bit flags). */
@@ -84,8 +85,13 @@ size_t linemap_get(const struct linemap *m, size_t line);
 /* Lines in the old and in the new version. */
 size_t linemap_old_lines(const struct linemap *m);
 size_t linemap_new_lines(const struct linemap *m);
+/* True when the map came from a line diff rather than from the edits (a
+ * file changed outside encide, two stored snapshots): a guess, which the
+ * user must be told (seed 003: the same texts can come from edits that
+ * moved a line up or down). */
+bool linemap_guess(const struct linemap *m);
 /* The map a then b (a's new version must be b's old one): a new map the
- * caller frees, or NULL when out of memory. */
+ * caller frees, or NULL when out of memory. A guess if either is. */
 struct linemap *linemap_compose(const struct linemap *a, const struct linemap *b);
 /* Frees a map; linemap_free(NULL) is a no-op. */
 void linemap_free(struct linemap *m);
@@ -181,6 +187,89 @@ void buf_functions_free(struct buf_function *v, size_t n);
 /* The function whose definition holds line; 0, or -ENOENT when none does.
  * out->name is the caller's to free. */
 int buf_function_at(const struct buffer *buf, size_t line, struct buf_function *out);
+
+/*
+ * Snapshots: the exact source text of the build and of every generation the
+ * running program was given, stored as git blobs (content-addressed: a file
+ * that did not change costs nothing) in encide's private object database, a
+ * bare repository in the project's state directory. The user's .git is never
+ * written, and no ref is ever written, not even in the store.
+ *
+ * Beside the objects, an index file records which blob is which file of
+ * the last build, and of each generation of the current program run (the
+ * baseline is generation 0, upd001 is 1...), so that a restarted encide
+ * finds them again. Paths are absolute as the caller gives them.
+ *
+ * Ownership: a struct snapshot owns its repository; strings it returns live
+ * until snap_free() or the next call that records.
+ */
+struct blob_id {
+	unsigned char raw[20]; /* a git object id (SHA-1) */
+};
+#define BLOB_ID_HEX 41 /* 40 hex digits and a NUL */
+
+/* The id in hex, into out. */
+void blob_id_hex(const struct blob_id *id, char out[BLOB_ID_HEX]);
+/* Reads 40 hex digits; 0 or -EINVAL. */
+int blob_id_parse(struct blob_id *out, const char *hex);
+/* True when a and b name the same blob. */
+bool blob_id_equal(const struct blob_id *a, const struct blob_id *b);
+
+struct snapshot;
+
+/* Opens the store in dir (a bare repository, created with its parents when
+ * missing) and reads its index. 0, or a negative errno with *errmsg (caller
+ * frees) naming dir and the reason; *out untouched on failure. */
+int snap_open(struct snapshot **out, const char *dir, char **errmsg);
+/* Frees the store; snap_free(NULL) is a no-op. */
+void snap_free(struct snapshot *s);
+/* The store's directory (what `git --git-dir=` takes). */
+const char *snap_dir(const struct snapshot *s);
+
+/* Stores len bytes as a blob; *out gets its id. 0 or -EIO (with the store's
+ * last error in snap_error()). */
+int snap_put(struct snapshot *s, const void *data, size_t len, struct blob_id *out);
+/* Stores the file at path (not re-read while its size, mtime and inode are
+ * those of the last time). 0, or a negative errno with *errmsg (caller
+ * frees). */
+int snap_put_file(struct snapshot *s, const char *path, struct blob_id *out, char **errmsg);
+/* Stores the buffer's current text. 0, -ENOMEM or -EIO. */
+int snap_put_buffer(struct snapshot *s, const struct buffer *buf, struct blob_id *out);
+/* The bytes of blob id: *out is a new NUL-terminated copy the caller frees,
+ * *len its length. 0, -ENOENT (no such blob) or -ENOMEM. */
+int snap_get(struct snapshot *s, const struct blob_id *id, char **out, size_t *len);
+/* What the last failed call of the store said (libgit2's message). */
+const char *snap_error(const struct snapshot *s);
+
+/* A build starts: the previous build's records are forgotten. 0 or -EIO. */
+int snap_build_begin(struct snapshot *s);
+/* Records that the build compiled file from blob id. 0, -EINVAL (a path
+ * with a newline) or -EIO. */
+int snap_build_record(struct snapshot *s, const char *file, const struct blob_id *id);
+/* The blob the last build compiled file from; 0 or -ENOENT. */
+int snap_built(const struct snapshot *s, const char *file, struct blob_id *out);
+
+/* A program run starts (label: what it is, e.g. "pid 4242 /path/prog"):
+ * the previous run's generations are forgotten. 0, -EINVAL or -EIO. */
+int snap_run_begin(struct snapshot *s, const char *label);
+/* The current run's label, or NULL when no run was recorded. */
+const char *snap_run_label(const struct snapshot *s);
+/* Records that generation gen of the current run was built from blob id of
+ * file (gen 0: the baseline). 0, -ENOENT (no run begun), -EINVAL or -EIO. */
+int snap_record(struct snapshot *s, const char *file, unsigned gen, const struct blob_id *id);
+/* The source of file as generation gen runs it: the newest record of file
+ * with a generation <= gen in the current run. 0 or -ENOENT. */
+int snap_lookup(const struct snapshot *s, const char *file, unsigned gen, struct blob_id *out);
+/* The highest generation recorded in the current run (0 when none). */
+unsigned snap_generation(const struct snapshot *s);
+/* The current run's records, oldest first: the i-th one's file (owned by
+ * the store), generation and blob; false past the end. */
+bool snap_record_at(const struct snapshot *s, size_t i, const char **file, unsigned *gen, struct blob_id *id);
+
+/* The line map from blob `from` to blob `to` by a line diff (libgit2):
+ * a guess (linemap_guess() is true) unless the two are the same blob.
+ * 0 with *out (caller frees), -ENOENT or -ENOMEM. */
+int snap_linemap(struct snapshot *s, const struct blob_id *from, const struct blob_id *to, struct linemap **out);
 
 /* Highlight capture classes, from the grammar's queries/highlights.scm. */
 enum syn_class {

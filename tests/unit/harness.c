@@ -1,5 +1,7 @@
 /* The unit-test harness: registration, running, and reporting. */
 #include <setjmp.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,48 @@ const char *harness_tmpdir(void)
 		}
 	}
 	return tmpdir;
+}
+
+extern char **environ;
+
+int harness_run(const char *dir, char *const argv[], char **out)
+{
+	posix_spawn_file_actions_t fa;
+	int fds[2], status;
+	FILE *m = NULL;
+	char buf[4096], *text = NULL;
+	size_t len = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addchdir_np(&fa, dir);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	m = open_memstream(&text, &len);
+	while ((r = read(fds[0], buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)r, m);
+	fclose(m);
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid) {
+		free(text);
+		return -1;
+	}
+	if (out)
+		*out = text;
+	else
+		free(text);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

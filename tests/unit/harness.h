@@ -22,6 +22,10 @@ void harness_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 /* A directory made for this case, removed after it (not thread-safe). */
 const char *harness_tmpdir(void);
+/* Runs argv[0] (found on PATH) in dir with argv, no shell; its stdout goes
+ * to *out (a new NUL-terminated string the caller frees) when out is not
+ * NULL. Returns its exit status, or -1 when it could not run. */
+int harness_run(const char *dir, char *const argv[], char **out);
 
 #define TEST(name)                                                             \
 	static void test_##name(void);                                         \
