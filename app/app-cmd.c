@@ -89,6 +89,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_awatch_entry,
 	/* Edit and Continue */
 	&cmd_apply_entry,
+	&cmd_snapshots_entry,
 	/* scenario tests */
 	&cmd_expect_entry,
 	&cmd_expect_none_entry,

@@ -17,6 +17,7 @@ struct buffer;
 struct dbg;
 struct enc;
 struct project;
+struct snapshot;
 
 /* Where the user is in a buffer. */
 struct view {
@@ -41,6 +42,8 @@ struct app {
 	struct enc *enc;            /* Edit and Continue (enc/), once applied */
 	void *applied;              /* per buffer: the version last applied (cmd-enc.c) */
 	size_t napplied;            /* entries in applied */
+	struct snapshot *snap;      /* the source snapshots (cmd-snapshot.c), opened lazily */
+	bool snap_failed;           /* the store could not be opened (said once) */
 	struct buffer **bufs;       /* every open buffer (owned) */
 	size_t nbufs;               /* how many */
 	struct view view;           /* the editor's current buffer and cursor */

@@ -60,6 +60,10 @@
 	/* a frame that runs a changed function stays in its old code */      \
 	X(FRAME_SUPERSEDED, frame_superseded, S(function) I(tid)               \
 	  I(generation) S(reason))                                             \
+	/* source text stored (snapshot store): what is "build", "baseline"   \
+	 * (generation 0 of a program run) or "upd001"...; files recorded */   \
+	X(SNAPSHOT_RECORDED, snapshot_recorded, S(what) I(generation)          \
+	  I(files) S(store))                                                   \
 	/* an apply was refused or failed; nothing in the program changed */    \
 	X(ENC_REJECTED, enc_rejected, S(reason))                               \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \

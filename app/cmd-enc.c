@@ -156,6 +156,8 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	enc_fail_at(app->enc, fail_at);
 	err = enc_apply(app->enc, files, &(struct enc_lines){ lines_moved, app }, &msg);
+	if (err == 0)
+		snapshot_generation(app, files, enc_generation(app->enc));
 	free(files);
 	if (resume && dbg_pid(app->dbg) > 0)
 		dbg_continue(app->dbg, NULL);

@@ -96,6 +96,19 @@ int enc_attach(struct app *app);
 /* Frees the engine and its records. */
 void enc_detach(struct app *app);
 
+/* cmd-snapshot.c */
+extern const struct cmd_entry cmd_snapshots_entry;
+/* Subscribes the store to builds and program starts; 0 or -ENOMEM. */
+int snapshot_attach(struct app *app);
+/* Closes the store. */
+void snapshot_detach(struct app *app);
+/* The project's snapshot store, opened on first use; NULL without a
+ * project or when it cannot be opened (the user was told once). */
+struct snapshot *snapshot_store(struct app *app);
+/* Records the files (NULL-terminated) as generation gen of the current run,
+ * from their content on disk; publishes SNAPSHOT_RECORDED. */
+void snapshot_generation(struct app *app, const char *const *files, unsigned gen);
+
 /* cmd-expect.c */
 extern const struct cmd_entry cmd_expect_file_entry;
 extern const struct cmd_entry cmd_expect_output_entry;
