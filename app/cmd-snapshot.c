@@ -75,7 +75,8 @@ static void each_source(struct app *app, void (*fn)(struct app *app, const char 
 		}
 		v = nv;
 		v[n++] = project_tu_file(app->project, i);
-		memcpy(v + n, hdrs, nh * sizeof(*v));
+		if (nh)
+			memcpy(v + n, hdrs, nh * sizeof(*v));
 		n += nh;
 		free(hdrs);
 	}
