@@ -59,14 +59,20 @@ static void describe(struct app *app, const struct bus_event *ev)
 	}
 	{
 		const struct ev_inferior_stopped *e = ev->payload;
-		char where[400];
+		char where[400], *args = NULL;
+		struct dbg_frame *top = NULL;
 
+		/* gdb's "add (x=0, y=0) at loop.c:16": the arguments of frame 0 */
+		if (e->file && dbg_backtrace(app->dbg, 2, &top) > 0 && dbg_frame_args(app->dbg, &top[0], true, &args) < 0)
+			args = NULL;
+		free(top);
 		if (e->file)
-			snprintf(where, sizeof(where), "%s () at %s:%lld", e->function ? e->function : "??",
-				 e->file, (long long)e->line);
+			snprintf(where, sizeof(where), "%s (%s) at %s:%lld", e->function ? e->function : "??",
+				 args ? args : "", e->file, (long long)e->line);
 		else
 			snprintf(where, sizeof(where), "0x%016llx in %s ()", (unsigned long long)e->pc,
 				 e->function ? e->function : "??");
+		free(args);
 		if (e->breakpoint > 0 && strcmp(e->reason, "watchpoint") != 0)
 			snprintf(head, sizeof(head), "Breakpoint %lld, %s", (long long)e->breakpoint, where);
 		else if (e->signal)
@@ -594,15 +600,33 @@ const struct cmd_entry cmd_ignore_entry = {
 	.exec = cmd_ignore,
 };
 
+/* Frame i as gdb's bt shows it, "#1  0x... in f (x=1) at file.c:12" (or
+ * "from MODULE" without source); the caller frees the text. */
+static char *frame_text(struct dbg *dbg, size_t i, const struct dbg_frame *f)
+{
+	char *args = NULL, *text = NULL;
+	int len;
+
+	if (dbg_frame_args(dbg, f, i == 0, &args) < 0)
+		args = NULL;
+	if (f->file)
+		len = asprintf(&text, "#%-2zu 0x%016llx in %s (%s) at %s:%d", i, (unsigned long long)f->pc,
+			       f->function ? f->function : "??", args ? args : "", f->file, f->line);
+	else
+		len = asprintf(&text, "#%-2zu 0x%016llx in %s (%s)%s%s", i, (unsigned long long)f->pc,
+			       f->function ? f->function : "??", args ? args : "", f->module ? " from " : "",
+			       f->module ? f->module : "");
+	free(args);
+	return len < 0 ? NULL : text;
+}
+
+/* One line of bt; the selected frame is marked with '>'. */
 static void print_frame(struct cmd_ctx *ctx, size_t i, const struct dbg_frame *f, bool selected)
 {
-	if (f->file)
-		cmd_print(ctx, "%s#%-2zu 0x%016llx in %s () at %s:%d", selected ? ">" : " ", i,
-			  (unsigned long long)f->pc, f->function ? f->function : "??", f->file, f->line);
-	else
-		cmd_print(ctx, "%s#%-2zu 0x%016llx in %s ()%s%s", selected ? ">" : " ", i,
-			  (unsigned long long)f->pc, f->function ? f->function : "??",
-			  f->module ? " from " : "", f->module ? f->module : "");
+	char *text = frame_text(ctx->app->dbg, i, f);
+
+	cmd_print(ctx, "%s%s", selected ? ">" : " ", text ? text : "(out of memory)");
+	free(text);
 }
 
 static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
@@ -668,7 +692,7 @@ static int cmd_frame(struct cmd_ctx *ctx, int argc, char **argv)
 		free(msg);
 		return -1;
 	}
-	n = dbg_backtrace(dbg, want + 1, &frames);
+	n = dbg_backtrace(dbg, want + 2, &frames); /* (a frame's CFA needs its caller) */
 	if (n > (ssize_t)want)
 		print_frame(ctx, want, &frames[want], true);
 	free(frames);
@@ -851,11 +875,10 @@ static int cmd_finish_frame(struct cmd_ctx *ctx, int argc, char **argv)
 	finishing.active = false;
 	if (n > (ssize_t)sel + 1) {
 		/* gdb's "Run till exit from #0 ...", and what to show after. */
-		const struct dbg_frame *f = &frames[sel];
+		char *text = frame_text(dbg, sel, &frames[sel]);
 
-		cmd_print(ctx, "Run till exit from #%-2zu 0x%016llx in %s ()%s%s%s%.0d", sel,
-			  (unsigned long long)f->pc, f->function ? f->function : "??", f->file ? " at " : "",
-			  f->file ? f->file : "", f->file ? ":" : "", f->file ? f->line : 0);
+		cmd_print(ctx, "Run till exit from %s", text ? text : "(out of memory)");
+		free(text);
 		finishing.func_pc = sel == 0 ? frames[sel].pc : frames[sel].pc - 1;
 	}
 	free(frames);

@@ -378,7 +378,7 @@ static int frame_base(struct dbg_ev *ev, Dwarf_Die *fn, Dwarf_Addr bias, uint64_
 	if ((err = eval_ops(ev, ops, nops, bias, NULL, &l)) < 0)
 		return err;
 	if (l.where == DBG_V_REG) {
-		if (dbg_reg_get(ev->dbg, l.regno, out) < 0)
+		if (dbg_ev_reg(ev, l.regno, out) < 0)
 			return dbg_ev_fail(ev, -EIO, "Could not read the frame base register.");
 		return 0;
 	}
@@ -406,7 +406,7 @@ static int eval_ops(struct dbg_ev *ev, const Dwarf_Op *ops, size_t nops, Dwarf_A
 			*out = (struct loc){ .where = DBG_V_REG, .regno = a - DW_OP_reg0 };
 			return 0;
 		} else if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
-			if (!ev->have_frame || dbg_reg_get(ev->dbg, a - DW_OP_breg0, &v) < 0)
+			if (!ev->have_frame || dbg_ev_reg(ev, a - DW_OP_breg0, &v) < 0)
 				return dbg_ev_fail(ev, -ESRCH, "No frame selected.");
 			PUSH(v + (uint64_t)(int64_t)ops[i].number);
 		} else {
@@ -418,7 +418,7 @@ static int eval_ops(struct dbg_ev *ev, const Dwarf_Op *ops, size_t nops, Dwarf_A
 				*out = (struct loc){ .where = DBG_V_REG, .regno = (unsigned)ops[i].number };
 				return 0;
 			case DW_OP_bregx:
-				if (!ev->have_frame || dbg_reg_get(ev->dbg, (unsigned)ops[i].number, &v) < 0)
+				if (!ev->have_frame || dbg_ev_reg(ev, (unsigned)ops[i].number, &v) < 0)
 					return dbg_ev_fail(ev, -ESRCH, "No frame selected.");
 				PUSH(v + (uint64_t)(int64_t)ops[i].number2);
 				break;
@@ -468,6 +468,12 @@ static int eval_ops(struct dbg_ev *ev, const Dwarf_Op *ops, size_t nops, Dwarf_A
 				if (i + 1 == nops)
 					break; /* one piece: the whole */
 				/* fall through */
+			case DW_OP_entry_value:
+			case DW_OP_GNU_entry_value:
+				/* The value a register had on entry: optimised code,
+				 * which we do not reconstruct (gdb needs call-site
+				 * information for it, and says the same without). */
+				return dbg_ev_fail(ev, -ENOENT, "<optimized out>");
 			default:
 				return dbg_ev_fail(ev, -ENOTSUP, "Unhandled DWARF location operation 0x%x.", a);
 			}
@@ -1746,42 +1752,66 @@ static uint64_t frame0_cfa(struct dbg_ev *ev, uint64_t pc, uint64_t rbp)
 	return cfa;
 }
 
-void dbg_ev_begin(struct dbg_ev *ev, struct dbg *dbg)
+/* Starts an evaluation in frame f: the innermost (whose CFA is computed
+ * here from the CFI at its PC), or a caller (its PC a return address: the
+ * scope is that of the call before it). */
+static void ev_begin_at(struct dbg_ev *ev, struct dbg *dbg, const struct dbg_frame *f, bool innermost)
 {
-	struct dbg_thread *t = dbg_thread_current(dbg);
 	Dwarf_Die *cu;
-	uint64_t pc, rbp;
+	uint64_t pc = innermost ? f->pc : f->pc - 1;
 
 	*ev = (struct dbg_ev){ .dbg = dbg };
-	if (dbg->pid <= 0 || dbg->state != DBG_STOPPED || !t || dbg_regs(dbg, t) < 0 || !dbg->dwfl)
+	if (!dbg->dwfl)
 		return;
-	if (dbg->frame == 0) {
-		pc = t->regs.rip;
-		rbp = t->regs.rbp;
-	} else {
-		struct dbg_frame *frames;
-		ssize_t n = dbg_backtrace(dbg, dbg->frame + 2, &frames);
-
-		if (n <= (ssize_t)dbg->frame) {
-			free(frames);
-			return;
-		}
-		pc = frames[dbg->frame].pc - 1; /* the call, not the return address */
-		ev->cfa = frames[dbg->frame].cfa;
-		rbp = frames[dbg->frame].fp;
-		free(frames);
-	}
 	ev->have_frame = true;
 	ev->pc = pc;
+	ev->cfa = f->cfa;
+	ev->outer = !innermost;
+	ev->outer_pc = f->pc;
+	ev->outer_sp = f->sp;
+	ev->outer_fp = f->fp;
 	ev->mod = dwfl_addrmodule(dbg->dwfl, pc);
-	if (dbg->frame == 0)
-		ev->cfa = frame0_cfa(ev, pc, rbp);
+	if (innermost)
+		ev->cfa = frame0_cfa(ev, pc, f->fp);
 	if (!ev->mod || !(cu = dwfl_module_addrdie(ev->mod, pc, &ev->bias)))
 		return;
 	ev->cu = *cu;
 	ev->nscopes = dwarf_getscopes(&ev->cu, pc - ev->bias, &ev->scopes);
 	if (ev->nscopes < 0)
 		ev->nscopes = 0;
+}
+
+void dbg_ev_begin(struct dbg_ev *ev, struct dbg *dbg)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_frame *frames;
+	ssize_t n;
+
+	*ev = (struct dbg_ev){ .dbg = dbg };
+	if (dbg->pid <= 0 || dbg->state != DBG_STOPPED || !t || dbg_regs(dbg, t) < 0 || !dbg->dwfl)
+		return;
+	if (dbg->frame == 0) {
+		struct dbg_frame top = { .pc = t->regs.rip, .sp = t->regs.rsp, .fp = t->regs.rbp };
+
+		ev_begin_at(ev, dbg, &top, true);
+		return;
+	}
+	n = dbg_backtrace(dbg, dbg->frame + 2, &frames);
+	if (n > (ssize_t)dbg->frame)
+		ev_begin_at(ev, dbg, &frames[dbg->frame], false);
+	free(frames);
+}
+
+int dbg_ev_reg(struct dbg_ev *ev, unsigned regno, uint64_t *out)
+{
+	if (!ev->outer)
+		return dbg_thread_reg(ev->dbg, regno, out);
+	switch (regno) {
+	case 16: *out = ev->outer_pc; return 0;
+	case 7: *out = ev->outer_sp; return 0;
+	case 6: *out = ev->outer_fp; return 0;
+	default: return dbg_ev_fail(ev, -ENOENT, "<optimized out>"); /* as gdb says it */
+	}
 }
 
 int dbg_ev_eval(struct dbg_ev *ev, const char *expr, struct dbg_value **out)
@@ -1931,6 +1961,59 @@ out:
 		free(s.s);
 	}
 	return finish(&ev, err, errmsg);
+}
+
+int dbg_frame_args(struct dbg *dbg, const struct dbg_frame *f, bool innermost, char **out)
+{
+	struct dbg_ev ev;
+	struct dbg_str s = { 0 };
+	Dwarf_Die *fn, child;
+	int err = 0;
+
+	*out = NULL;
+	if (dbg->pid <= 0 || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	ev_begin_at(&ev, dbg, f, innermost);
+	fn = ev.nscopes ? scope_function(&ev, 0) : NULL;
+	if (fn && dwarf_child(fn, &child) == 0) {
+		do {
+			const char *name = dwarf_diename(&child);
+			struct dbg_value *v;
+			struct dbg_type *t;
+
+			if (dwarf_tag(&child) != DW_TAG_formal_parameter || !name)
+				continue;
+			dbg_str_add(&s, "%s%s=", s.len ? ", " : "", name);
+			err = var_value(&ev, &child, ev.bias, fn, &v);
+			t = err == 0 ? dbg_type_strip(v->type) : NULL;
+			/* gdb's "print frame-arguments scalars": aggregates are "..." */
+			if (t && (t->kind == DBG_T_STRUCT || t->kind == DBG_T_UNION || t->kind == DBG_T_ARRAY))
+				dbg_str_add(&s, "...");
+			else if (err == 0)
+				err = dbg_value_format(&ev, v, &s, false);
+			if (err == -ENOMEM)
+				break;
+			if (err < 0) {
+				/* gdb shows <optimized out> and the like in place */
+				if (ev.errmsg && ev.errmsg[0] == '<')
+					dbg_str_add(&s, "%s", ev.errmsg);
+				else
+					dbg_str_add(&s, "<error: %s>", ev.errmsg ? ev.errmsg : "?");
+				free(ev.errmsg);
+				ev.errmsg = NULL;
+				ev.err = err = 0;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (err == 0 && !s.oom && !s.s)
+		s.s = strdup("");
+	if (err == 0 && (s.oom || !s.s))
+		err = -ENOMEM;
+	if (err == 0)
+		*out = s.s;
+	else
+		free(s.s);
+	return finish(&ev, err, NULL);
 }
 
 /* x86-64 System V: the class of each eightbyte of a small aggregate. */

@@ -290,7 +290,6 @@ static unsigned long long *reg_slot(struct user_regs_struct *r, unsigned regno)
 int dbg_reg_get(struct dbg *dbg, unsigned regno, uint64_t *value)
 {
 	struct dbg_thread *t = dbg_thread_current(dbg);
-	unsigned long long *slot;
 	int err;
 
 	if (!t || dbg->state != DBG_STOPPED)
@@ -315,6 +314,19 @@ int dbg_reg_get(struct dbg *dbg, unsigned regno, uint64_t *value)
 		free(frames);
 		return 0;
 	}
+	return dbg_thread_reg(dbg, regno, value);
+}
+
+int dbg_thread_reg(struct dbg *dbg, unsigned regno, uint64_t *value)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	unsigned long long *slot;
+	int err;
+
+	if (!t || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	if ((err = dbg_regs(dbg, t)) < 0)
+		return err;
 	slot = reg_slot(&t->regs, regno);
 	if (!slot)
 		return -EINVAL;

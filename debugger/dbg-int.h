@@ -169,6 +169,9 @@ struct dbg {
 
 /* dbg-inferior.c */
 struct dbg_thread *dbg_thread_find(struct dbg *dbg, pid_t tid);
+/* DWARF register regno of the current thread itself (frame 0, whatever
+ * frame is selected). 0 or negative. */
+int dbg_thread_reg(struct dbg *dbg, unsigned regno, uint64_t *value);
 struct dbg_thread *dbg_thread_current(struct dbg *dbg);
 /* Reads tid's registers into its cache (once per stop). */
 int dbg_regs(struct dbg *dbg, struct dbg_thread *t);
@@ -283,6 +286,8 @@ struct dbg_ev {
 	Dwarf_Die cu;            /* the CU of pc (when scopes) */
 	Dwarf_Die *scopes;       /* innermost block out to the CU (libdw's, freed) */
 	int nscopes;             /* entries in scopes, 0 when no debug info at pc */
+	bool outer;              /* a caller's frame: only these registers are known */
+	uint64_t outer_pc, outer_sp, outer_fp; /* its PC (return address), rsp, rbp */
 };
 
 /* dbg-value.c */
@@ -313,6 +318,10 @@ int dbg_value_int(struct dbg_ev *ev, struct dbg_value *v, int64_t *out);
 /* dbg-eval.c */
 /* Starts an evaluation in the selected frame (no frame: globals only). */
 void dbg_ev_begin(struct dbg_ev *ev, struct dbg *dbg);
+/* DWARF register regno in ev's frame: the thread's own for the innermost
+ * frame; for a caller only rip, rsp and rbp (what the unwinder recovered),
+ * -ENOENT for the others. */
+int dbg_ev_reg(struct dbg_ev *ev, unsigned regno, uint64_t *out);
 /* Parses and evaluates expr into *out (in ev's arena). 0 or negative. */
 int dbg_ev_eval(struct dbg_ev *ev, const char *expr, struct dbg_value **out);
 

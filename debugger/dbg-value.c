@@ -451,7 +451,7 @@ int dbg_value_fetch(struct dbg_ev *ev, struct dbg_value *v)
 	} else if (v->where == DBG_V_REG) {
 		uint64_t r;
 
-		if (dbg_reg_get(ev->dbg, v->regno, &r) < 0)
+		if (dbg_ev_reg(ev, v->regno, &r) < 0)
 			return dbg_ev_fail(ev, -EIO, "Cannot read register %u of this frame", v->regno);
 		memcpy(buf, &r, size < 8 ? size : 8);
 	} else {

@@ -223,6 +223,11 @@ int dbg_locals(struct dbg *dbg, char **out, char **errmsg);
  * program stopped right after its return): from rax/rdx/xmm0 or the memory
  * rax points to. -ENODATA when it returns void. */
 int dbg_return_value(struct dbg *dbg, uint64_t func_pc, char **out, char **errmsg);
+/* The parameters of frame f (from dbg_backtrace; innermost: it is frame 0)
+ * as gdb's backtrace shows them, "x=1, s=0x4006f4 \"hi\"", aggregates as
+ * "...". *out (caller frees) is "" for a function without parameters or
+ * debug information. 0 or negative. */
+int dbg_frame_args(struct dbg *dbg, const struct dbg_frame *f, bool innermost, char **out);
 /* A dbg_cond_fn: expr's value is non-zero (1), zero (0), or an error. */
 int dbg_eval_condition(struct dbg *dbg, const char *expr, void *arg, char **errmsg);
 
