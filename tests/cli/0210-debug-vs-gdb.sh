@@ -3,11 +3,11 @@
 # struct, arrays, strings, an enum, pointers, a double, a function pointer,
 # globals and statics must give the same values as `gdb -batch` at the same
 # stops. Normalised: stack addresses (gdb gives the program another
-# environment), $N numbers, gdb's arguments in bt (compared: each frame's
-# function and file:line, up to main).
+# environment) and $N numbers; in bt each frame's function, arguments and
+# file:line are compared, up to main.
 . "$(dirname "$0")/lib.bash"
-command -v gdb >/dev/null || { pass "gdb is not installed: skipped"; exit 0; }
-command -v jq >/dev/null || { pass "jq is not installed: skipped"; exit 0; }
+command -v gdb >/dev/null || fail "gdb is not installed (./setup.sh installs it)"
+command -v jq >/dev/null || fail "jq is not installed (./setup.sh installs it)"
 
 prog=$DEBUGGEES/debuggee-values
 checked=0
@@ -67,9 +67,10 @@ normalise() {
 		sub(/^[> ]?#[0-9]+ +/, "", line)
 		sub(/^0x[0-9a-f]+ in /, "", line)
 		fn = line; sub(/ .*/, "", fn)
+		args = line; sub(/ at [^ ]*$/, "", args); sub(/^[^ ]* /, "", args)
 		where = line; if (!sub(/.* at /, "", where)) where = "?"
 		n = split(where, parts, "/"); where = parts[n]
-		print "frame " fn " " where
+		print "frame " fn " " args " " where
 		if (fn == "main") done = 1
 		next
 	}
