@@ -82,6 +82,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_detach_entry,
 	&cmd_kill_entry,
 	&cmd_interrupt_entry,
+	&cmd_handle_entry,
 	&cmd_print_entry,
 	&cmd_locals_entry,
 	&cmd_watch_entry,

@@ -49,9 +49,14 @@ static void on_quit_signal(int signo, void *arg)
 /* Runs the loop until the pending command finishes or the session quits. */
 static void wait_pending(struct app *app)
 {
-	while (app->pending.active && !loop_quitting(app->loop))
+	while (app->pending.active && !loop_quitting(app->loop)) {
 		if (loop_run_once(app->loop, -1) < 0)
 			break;
+		/* What the iteration published (a stop, a build's end) may end
+		 * the command: deliver it now, not after the next poll, which
+		 * may sleep until a timer. */
+		bus_dispatch(app->bus);
+	}
 	bus_dispatch(app->bus);
 }
 

@@ -60,6 +60,7 @@ extern const struct cmd_entry cmd_enable_entry;
 extern const struct cmd_entry cmd_disable_entry;
 extern const struct cmd_entry cmd_condition_entry;
 extern const struct cmd_entry cmd_ignore_entry;
+extern const struct cmd_entry cmd_handle_entry;
 extern const struct cmd_entry cmd_bt_entry;
 extern const struct cmd_entry cmd_frame_entry;
 extern const struct cmd_entry cmd_up_entry;

@@ -608,17 +608,40 @@ int dbg_resume_all(struct dbg *dbg)
 	return 0;
 }
 
-/* Which signals stop the program (the rest pass silently), like gdb's
- * defaults; SIGINT stops and is not passed (the user pressed Ctrl-C). */
-static bool signal_stops(int signo)
+/* gdb's defaults (see debugger.h), set on first use. */
+static void signals_init(struct dbg *dbg)
 {
-	switch (signo) {
-	case SIGALRM: case SIGURG: case SIGCHLD: case SIGWINCH: case SIGIO:
-	case SIGVTALRM: case SIGPROF: case SIGPWR:
-		return false;
-	default:
-		return true;
+	if (dbg->sigs_set)
+		return;
+	for (int i = 1; i < DBG_NSIG; i++)
+		dbg->sigs[i] = (struct dbg_signal_action){ .stop = true, .print = true, .pass = true };
+	for (int i = 0; i < 8; i++) {
+		static const int quiet[8] = { SIGALRM, SIGURG, SIGCHLD, SIGWINCH, SIGIO, SIGVTALRM, SIGPROF, SIGPWR };
+
+		dbg->sigs[quiet[i]] = (struct dbg_signal_action){ .pass = true };
 	}
+	dbg->sigs[SIGINT].pass = false;
+	dbg->sigs[SIGTRAP].pass = false;
+	dbg->sigs_set = true;
+}
+
+int dbg_signal_get(struct dbg *dbg, int signo, struct dbg_signal_action *out)
+{
+	if (signo < 1 || signo >= DBG_NSIG)
+		return -EINVAL;
+	signals_init(dbg);
+	*out = dbg->sigs[signo];
+	return 0;
+}
+
+int dbg_signal_set(struct dbg *dbg, int signo, const struct dbg_signal_action *act)
+{
+	if (signo < 1 || signo >= DBG_NSIG)
+		return -EINVAL;
+	signals_init(dbg);
+	dbg->sigs[signo] = *act;
+	dbg->sigs[signo].print |= act->stop;
+	return 0;
 }
 
 /* Stops every other thread (all-stop) on behalf of thread tid. New threads
@@ -732,15 +755,23 @@ static void handle_status(struct dbg *dbg, struct dbg_thread *t, int status)
 		dbg_report_stop(dbg, t, "signal", SIGTRAP, 0);
 		return;
 	}
-	if (!signal_stops(signo)) {
-		ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)signo);
+	signals_init(dbg);
+	if (signo < DBG_NSIG && !dbg->sigs[signo].stop) {
+		if (dbg->sigs[signo].print) {
+			char text[128];
+
+			snprintf(text, sizeof(text), "Program received signal %s, %s.", signal_name(signo),
+				 strsignal(signo));
+			bus_emit_message(dbg->bus, &(struct ev_message){ .level = "info", .text = text });
+		}
+		ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)(dbg->sigs[signo].pass ? signo : 0));
 		t->stopped = false;
 		return;
 	}
 	if (!(t = stop_others(dbg, t->tid)))
 		return;
-	/* Passed on resume, except SIGINT (it was for the debugger). */
-	t->pending_sig = signo == SIGINT ? 0 : signo;
+	/* Given to the program when it goes on, if the setting says so. */
+	t->pending_sig = signo >= DBG_NSIG || dbg->sigs[signo].pass ? signo : 0;
 	dbg_step_cancel(dbg);
 	{
 		siginfo_t si = { 0 };

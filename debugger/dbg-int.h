@@ -165,6 +165,8 @@ struct dbg {
 	char *stop_file;            /* file of the last stop (for "break LINE") */
 	unsigned history;           /* values printed so far (gdb's $N) */
 	struct dbg_watch watches[DBG_NWATCH]; /* hardware watchpoints, by debug register */
+	struct dbg_signal_action sigs[DBG_NSIG]; /* per signal: stop, print, pass (gdb's handle) */
+	bool sigs_set;              /* sigs holds the defaults or the user's choices */
 };
 
 /* dbg-inferior.c */

@@ -115,6 +115,23 @@ size_t dbg_break_list(struct dbg *dbg, const struct dbg_bp_info **out);
 typedef int dbg_cond_fn(struct dbg *dbg, const char *expr, void *arg, char **errmsg);
 void dbg_set_condition_evaluator(struct dbg *dbg, dbg_cond_fn *fn, void *arg);
 
+/* What happens when the program receives a signal (gdb's `handle`). The
+ * defaults are gdb's: SIGALRM, SIGURG, SIGCHLD, SIGWINCH, SIGIO,
+ * SIGVTALRM, SIGPROF and SIGPWR go to the program unseen; SIGINT stops and
+ * is not passed (the user pressed Ctrl-C); SIGTRAP stops and is not passed;
+ * every other signal stops and is passed on when the program continues.
+ * Settings outlive the process (they hold for the next run). */
+#define DBG_NSIG 65
+struct dbg_signal_action {
+	bool stop;  /* the program stops (INFERIOR_STOPPED reason=signal) */
+	bool print; /* a MESSAGE says it arrived (always when it stops) */
+	bool pass;  /* the program gets it when it goes on */
+};
+/* signo's setting into *out; -EINVAL for a number out of 1..64. */
+int dbg_signal_get(struct dbg *dbg, int signo, struct dbg_signal_action *out);
+/* Sets signo's setting (stop implies print); -EINVAL as above. */
+int dbg_signal_set(struct dbg *dbg, int signo, const struct dbg_signal_action *act);
+
 /* Threads. */
 struct dbg_thread_info {
 	pid_t tid;           /* kernel thread id */
