@@ -727,17 +727,51 @@ const struct cmd_entry cmd_down_entry = {
 	.exec = cmd_frame,
 };
 
+/* The innermost frame of the current thread as gdb's thread lines show
+ * it: "work (id=0) at threads.c:10" (caller frees). */
+static char *where_text(struct dbg *dbg)
+{
+	struct dbg_frame *f = NULL;
+	char *args = NULL, *text = NULL;
+	ssize_t n = dbg_backtrace(dbg, 2, &f);
+	int len = -1;
+
+	if (n > 0 && dbg_frame_args(dbg, &f[0], true, &args) < 0)
+		args = NULL;
+	if (n > 0 && f[0].file)
+		len = asprintf(&text, "%s (%s) at %s:%d", f[0].function ? f[0].function : "??", args ? args : "",
+			       f[0].file, f[0].line);
+	else if (n > 0)
+		len = asprintf(&text, "0x%016llx in %s ()", (unsigned long long)f[0].pc,
+			       f[0].function ? f[0].function : "??");
+	free(args);
+	free(f);
+	return len < 0 ? NULL : text;
+}
+
+/* gdb's `info threads`: "* 1    LWP 4242  main () at loop.c:35". */
 static int cmd_threads(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct dbg *dbg = ctx->app->dbg;
 	struct dbg_thread_info *v;
-	ssize_t n = dbg_threads(ctx->app->dbg, &v);
+	ssize_t n = dbg_threads(dbg, &v);
+	pid_t current = dbg_current_thread(dbg);
+	size_t frame = dbg_selected_frame(dbg);
 
 	if (n < 0)
 		return cmd_error(ctx, "threads: the program is not stopped");
-	for (ssize_t i = 0; i < n; i++)
-		cmd_print(ctx, "%s Thread %d 0x%016llx in %s ()%s%s%s%d", v[i].current ? "*" : " ", v[i].tid,
-			  (unsigned long long)v[i].pc, v[i].function ? v[i].function : "??",
-			  v[i].file ? " at " : "", v[i].file ? v[i].file : "", v[i].file ? ":" : "", v[i].line);
+	for (ssize_t i = 0; i < n; i++) {
+		char *where;
+
+		dbg_select_thread(dbg, v[i].tid, NULL);
+		where = where_text(dbg);
+		cmd_print(ctx, "%s %-4d LWP %d  %s", v[i].current ? "*" : " ", v[i].num, v[i].tid,
+			  where ? where : "??");
+		free(where);
+	}
+	/* back to the thread and frame the user had */
+	dbg_select_thread(dbg, current, NULL);
+	dbg_select_frame(dbg, frame, NULL);
 	free(v);
 	return 0;
 }
@@ -745,31 +779,45 @@ static int cmd_threads(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_threads_entry = {
 	.name = "threads",
 	.usage = "",
-	.help = "List the program's threads and where each one is",
+	.help = "List the program's threads (gdb's numbers) and where each one is",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_threads,
 };
 
+/* thread N: gdb's thread number, as `threads` lists them. */
 static int cmd_thread(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char *msg = NULL, *end;
-	long tid = strtol(argv[1], &end, 10);
+	struct dbg *dbg = ctx->app->dbg;
+	struct dbg_thread_info *v;
+	char *end, *where;
+	long num = strtol(argv[1], &end, 10);
+	pid_t tid = 0;
+	ssize_t n;
 
-	if (*end || tid <= 0)
-		return cmd_error(ctx, "thread: '%s' is not a thread id", argv[1]);
-	if (dbg_select_thread(ctx->app->dbg, (pid_t)tid, &msg) < 0) {
-		cmd_error(ctx, "thread: %s", msg ? msg : "no such thread");
-		free(msg);
-		return -1;
-	}
+	if (*end || num <= 0)
+		return cmd_error(ctx, "thread: '%s' is not a thread number", argv[1]);
+	n = dbg_threads(dbg, &v);
+	if (n < 0)
+		return cmd_error(ctx, "thread: the program is not stopped");
+	for (ssize_t i = 0; i < n; i++)
+		if (v[i].num == num)
+			tid = v[i].tid;
+	free(v);
+	if (!tid)
+		return cmd_error(ctx, "thread: no thread %ld (see `threads`)", num);
+	dbg_select_thread(dbg, tid, NULL);
+	where = where_text(dbg);
+	cmd_print(ctx, "[Switching to thread %ld (LWP %d)]", num, tid);
+	cmd_print(ctx, "#0  %s", where ? where : "??");
+	free(where);
 	return 0;
 }
 
 const struct cmd_entry cmd_thread_entry = {
 	.name = "thread",
-	.usage = "TID",
-	.help = "Make thread TID the one commands act on",
+	.usage = "N",
+	.help = "Make thread N (its number in `threads`) the one commands act on",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_thread,

@@ -187,7 +187,7 @@ static struct dbg_thread *thread_add(struct dbg *dbg, pid_t tid)
 	if (!v)
 		return NULL;
 	dbg->threads = v;
-	v[dbg->nthreads] = (struct dbg_thread){ .tid = tid };
+	v[dbg->nthreads] = (struct dbg_thread){ .tid = tid, .num = ++dbg->last_thread_num };
 	return &v[dbg->nthreads++];
 }
 
@@ -433,6 +433,7 @@ static void forget_process(struct dbg *dbg)
 	free(dbg->threads);
 	dbg->threads = NULL;
 	dbg->nthreads = 0;
+	dbg->last_thread_num = 0;
 	dbg->pid = 0;
 	dbg->current = 0;
 	dbg->state = DBG_IDLE;
@@ -1102,6 +1103,7 @@ ssize_t dbg_threads(struct dbg *dbg, struct dbg_thread_info **out)
 		if (t->exited || dbg_regs(dbg, t) < 0)
 			continue;
 		v[n].tid = t->tid;
+		v[n].num = t->num;
 		v[n].pc = t->regs.rip;
 		v[n].current = t->tid == dbg->current;
 		dbg_pc_line(dbg, t->regs.rip, &v[n].file, &v[n].line, &v[n].function);

@@ -11,6 +11,7 @@
 
 struct dbg_thread {
 	pid_t tid;                    /* kernel thread id */
+	int num;                      /* gdb's thread number: 1 the first, never reused */
 	bool stopped;                 /* in a ptrace stop we know of */
 	bool exited;                  /* gone (kept until the next sweep) */
 	int pending_sig;              /* a signal to deliver on resume, or 0 */
@@ -143,6 +144,7 @@ struct dbg {
 	int pty;                    /* the program's terminal, master side */
 	struct dbg_thread *threads; /* known threads, main first */
 	size_t nthreads;            /* entries in threads */
+	int last_thread_num;        /* the number the newest thread got */
 	pid_t current;              /* the thread commands act on */
 	size_t frame;               /* the selected frame */
 	Dwfl *dwfl;                 /* modules of the live process (or the file) */

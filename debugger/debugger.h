@@ -135,6 +135,7 @@ int dbg_signal_set(struct dbg *dbg, int signo, const struct dbg_signal_action *a
 /* Threads. */
 struct dbg_thread_info {
 	pid_t tid;           /* kernel thread id */
+	int num;             /* gdb's number: 1 the first thread, never reused */
 	uint64_t pc;         /* where it is stopped */
 	const char *function; /* function there, or NULL */
 	const char *file;    /* source there, or NULL */
