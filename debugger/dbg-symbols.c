@@ -835,6 +835,106 @@ static int on_frame(Dwfl_Frame *state, void *arg)
 	return DWARF_CB_OK;
 }
 
+/* The value of a CFI rule's expression for a frame of which only rip, rsp
+ * and rbp are known: "CFA = reg + N" (libdw gives DW_OP_bregN), and the
+ * "saved at CFA + N" / "is CFA + N" rules (DW_OP_call_frame_cfa, a
+ * constant, DW_OP_plus; DW_OP_stack_value for a value rather than a
+ * place). *is_value says whether the result is the value itself. */
+static int cfi_value(const Dwarf_Op *ops, size_t nops, const struct dbg_frame *f, uint64_t cfa,
+		     uint64_t *out, bool *is_value)
+{
+	uint64_t stack[4];
+	size_t sp = 0;
+
+	*is_value = false;
+	for (size_t i = 0; i < nops; i++) {
+		uint8_t a = ops[i].atom;
+
+		if (sp == 4)
+			return -EINVAL;
+		if (a == DW_OP_breg6 || a == DW_OP_breg7 || a == DW_OP_breg16 || a == DW_OP_bregx) {
+			/* libdw writes "CFA = reg + N" as DW_OP_bregx reg N */
+			uint64_t reg = a == DW_OP_bregx ? ops[i].number : (uint64_t)(a - DW_OP_breg0);
+			uint64_t off = a == DW_OP_bregx ? ops[i].number2 : ops[i].number;
+
+			if (reg != 6 && reg != 7 && reg != 16)
+				return -ENOTSUP; /* a register we did not recover */
+			stack[sp++] = (reg == 6 ? f->fp : reg == 7 ? f->sp : f->pc) + off;
+		} else if (a == DW_OP_call_frame_cfa)
+			stack[sp++] = cfa;
+		else if (a == DW_OP_consts || a == DW_OP_constu || (a >= DW_OP_lit0 && a <= DW_OP_lit31))
+			stack[sp++] = a >= DW_OP_lit0 && a <= DW_OP_lit31 ? (uint64_t)(a - DW_OP_lit0) : ops[i].number;
+		else if (a == DW_OP_plus && sp >= 2)
+			sp--, stack[sp - 1] += stack[sp];
+		else if (a == DW_OP_plus_uconst && sp >= 1)
+			stack[sp - 1] += ops[i].number;
+		else if (a == DW_OP_stack_value)
+			*is_value = true;
+		else
+			return -ENOTSUP; /* needs a register we did not recover */
+	}
+	if (sp != 1)
+		return -EINVAL;
+	*out = stack[0];
+	return 0;
+}
+
+/* One step of unwinding by the CFI, from frame f (only its rip, rsp and
+ * rbp known) to its caller: used where libdwfl's unwinder stopped, which
+ * it does in code whose registers it was not given (we give it the
+ * thread's only). Frame 0 in code that no FDE covers (glibc's clone3 after
+ * its syscall) is taken as a leaf that pushed nothing: its return address
+ * is at rsp. Returns 0 with *caller filled, or negative. */
+static int cfi_step(struct dbg *dbg, const struct dbg_frame *f, bool innermost, struct dbg_frame *caller)
+{
+	uint64_t where = innermost ? f->pc : f->pc - 1, cfa, ra, fp = f->fp, v;
+	Dwfl_Module *mod = dbg->dwfl ? dwfl_addrmodule(dbg->dwfl, where) : NULL;
+	Dwarf_Frame *frame = NULL;
+	Dwarf_Op *ops, ops_mem[3];
+	size_t nops;
+	bool is_value;
+	const char *fn;
+	uint64_t low, high;
+
+	for (int pass = 0; mod && pass < 2 && !frame; pass++) {
+		Dwarf_Addr bias;
+		Dwarf_CFI *cfi = pass == 0 ? dwfl_module_eh_cfi(mod, &bias) : dwfl_module_dwarf_cfi(mod, &bias);
+
+		if (!cfi || dwarf_cfi_addrframe(cfi, where - bias, &frame) != 0)
+			frame = NULL;
+	}
+	if (!frame) {
+		if (!innermost || dbg_read(dbg, f->sp, &ra, sizeof(ra)) < 0 || !ra ||
+		    !dbg_function_at(dbg, ra - 1, &fn, &low, &high))
+			return -ENOENT;
+		*caller = (struct dbg_frame){ .pc = ra, .sp = f->sp + 8, .fp = f->fp };
+		return 0;
+	}
+	if (dwarf_frame_cfa(frame, &ops, &nops) != 0 || cfi_value(ops, nops, f, 0, &cfa, &is_value) < 0)
+		goto fail;
+	/* The return address (column 16) is saved in memory at CFA - 8. */
+	if (dwarf_frame_register(frame, 16, ops_mem, &ops, &nops) != 0 || nops == 0 ||
+	    cfi_value(ops, nops, f, cfa, &v, &is_value) < 0 || is_value || dbg_read(dbg, v, &ra, sizeof(ra)) < 0)
+		goto fail;
+	/* rbp: unchanged (no ops), or saved at CFA + N. */
+	if (dwarf_frame_register(frame, 6, ops_mem, &ops, &nops) == 0 && nops > 0) {
+		if (cfi_value(ops, nops, f, cfa, &v, &is_value) < 0)
+			goto fail;
+		if (is_value)
+			fp = v;
+		else if (dbg_read(dbg, v, &fp, sizeof(fp)) < 0)
+			goto fail;
+	}
+	free(frame);
+	if (!ra)
+		return -ENOENT; /* the outermost frame */
+	*caller = (struct dbg_frame){ .pc = ra, .sp = cfa, .fp = fp };
+	return 0;
+fail:
+	free(frame);
+	return -ENOENT;
+}
+
 ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)
 {
 	struct dbg_thread *t = dbg_thread_current(dbg);
@@ -853,13 +953,19 @@ ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)
 		dwfl_getthread_frames(dbg->dwfl, t->tid, on_frame, &u);
 	if (u.n == 0)
 		push_frame(&u, t->regs.rip, t->regs.rsp, t->regs.rbp);
-	/* Where CFI stopped early (code without it), follow rbp. */
+	/* Where libdwfl stopped early, step by the CFI ourselves; where there
+	 * is none, follow rbp. */
 	while (u.n < u.max) {
-		struct dbg_frame *last = &u.v[u.n - 1];
+		struct dbg_frame *last = &u.v[u.n - 1], caller;
 		uint64_t saved[2];
 		const char *fn;
 		uint64_t low, high;
 
+		if (cfi_step(dbg, last, u.n == 1, &caller) == 0 && caller.sp > last->sp) {
+			if (push_frame(&u, caller.pc, caller.sp, caller.fp) < 0)
+				break;
+			continue;
+		}
 		if (last->fp == 0 || last->fp < last->sp || dbg_read(dbg, last->fp, saved, sizeof(saved)) < 0)
 			break;
 		if (saved[1] == 0 || !dbg_function_at(dbg, saved[1] - 1, &fn, &low, &high))
