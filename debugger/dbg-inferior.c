@@ -985,6 +985,8 @@ int dbg_attach(struct dbg *dbg, pid_t pid, char **errmsg)
 
 	if (dbg->pid > 0)
 		return dbg_fail(errmsg, -EBUSY, "already debugging process %d: 'detach' or 'kill' first", dbg->pid);
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return dbg_fail(errmsg, -ESRCH, "cannot attach to process %d: No such process", pid);
 	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n < 0)
