@@ -3,6 +3,7 @@
  * commands, and the Markdown reference that docs/commands.md is made from.
  */
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +84,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_kill_entry,
 	&cmd_interrupt_entry,
 	&cmd_handle_entry,
+	&cmd_input_entry,
 	&cmd_print_entry,
 	&cmd_locals_entry,
 	&cmd_watch_entry,
@@ -352,4 +354,39 @@ void cmd_write_markdown(FILE *f)
 			e->alias ? " (`" : "", e->alias ? e->alias : "", e->alias ? "`)" : "",
 			*e->usage ? "`" : "", e->usage, *e->usage ? "`" : "", e->help);
 	}
+}
+
+char *cmd_unescape(const char *s, size_t *len)
+{
+	char *out = malloc(strlen(s) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		if (*s != '\\' || !s[1]) {
+			*o++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case 'n': *o++ = '\n'; break;
+		case 't': *o++ = '\t'; break;
+		case 'r': *o++ = '\r'; break;
+		case '0': *o++ = '\0'; break;
+		case '\\': *o++ = '\\'; break;
+		case 'x':
+			if (isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+				char hex[3] = { s[1], s[2], '\0' };
+
+				*o++ = (char)strtol(hex, NULL, 16);
+				s += 2;
+				break;
+			}
+			*o++ = '\\'; /* not an escape: kept as it is */
+			*o++ = *s;
+			break;
+		default: *o++ = '\\'; *o++ = *s; break;
+		}
+	}
+	*len = (size_t)(o - out);
+	return out;
 }

@@ -33,6 +33,8 @@
 	X(INFERIOR_EXITED, inferior_exited, I(pid) I(status) S(signal))        \
 	/* what the program wrote to its terminal */                           \
 	X(PROGRAM_OUTPUT, program_output, S(stream) S(text))                   \
+	/* what was sent to the program's terminal (its echo is off) */        \
+	X(PROGRAM_INPUT, program_input, S(text))                               \
 	X(THREAD_NEW, thread_new, I(tid))                                      \
 	X(THREAD_EXITED, thread_exited, I(tid))                                \
 	/* a breakpoint was set (or moved to the next line with code) */       \

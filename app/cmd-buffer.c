@@ -46,31 +46,6 @@ static void edited(struct cmd_ctx *ctx)
 		.version = (int64_t)buf_version(v->buf), .line = (int64_t)v->line });
 }
 
-/* Turns \n, \t, \\ (and \r, \0) into their bytes; *len the result's size. */
-static char *unescape(const char *s, size_t *len)
-{
-	char *out = malloc(strlen(s) + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (; *s; s++) {
-		if (*s != '\\' || !s[1]) {
-			*o++ = *s;
-			continue;
-		}
-		switch (*++s) {
-		case 'n': *o++ = '\n'; break;
-		case 't': *o++ = '\t'; break;
-		case 'r': *o++ = '\r'; break;
-		case '0': *o++ = '\0'; break;
-		case '\\': *o++ = '\\'; break;
-		default: *o++ = '\\'; *o++ = *s; break;
-		}
-	}
-	*len = (size_t)(o - out);
-	return out;
-}
-
 static int cmd_insert(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct view *v = &ctx->app->view;
@@ -80,7 +55,7 @@ static int cmd_insert(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (need_buffer(ctx) < 0)
 		return -1;
-	text = unescape(argv[1], &len);
+	text = cmd_unescape(argv[1], &len);
 	if (!text)
 		return cmd_error(ctx, "insert: out of memory");
 	pos = cursor_pos(v);
@@ -227,8 +202,8 @@ static int cmd_replace(struct cmd_ctx *ctx, int argc, char **argv)
 		return -1;
 	buf_line_span(v->buf, v->line, &start, &end);
 	line = malloc(end - start + 1);
-	old = unescape(argv[1], &old_len);
-	new = unescape(argv[2], &new_len);
+	old = cmd_unescape(argv[1], &old_len);
+	new = cmd_unescape(argv[2], &new_len);
 	if (!line || !old || !new) {
 		cmd_error(ctx, "replace: out of memory");
 		goto out;

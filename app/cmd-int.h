@@ -5,6 +5,11 @@
 
 #include "app/app.h"
 
+/* Turns \\n, \\t, \\r, \\0, \\\\ and \\xHH in s into their bytes; *len
+ * gets the result's size (it may hold NUL bytes). The caller frees it;
+ * NULL when out of memory. */
+char *cmd_unescape(const char *s, size_t *len);
+
 /* cmd-session.c */
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_echo_entry;
@@ -61,6 +66,7 @@ extern const struct cmd_entry cmd_disable_entry;
 extern const struct cmd_entry cmd_condition_entry;
 extern const struct cmd_entry cmd_ignore_entry;
 extern const struct cmd_entry cmd_handle_entry;
+extern const struct cmd_entry cmd_input_entry;
 extern const struct cmd_entry cmd_bt_entry;
 extern const struct cmd_entry cmd_frame_entry;
 extern const struct cmd_entry cmd_up_entry;

@@ -141,6 +141,37 @@ int dbg_pty(const struct dbg *dbg)
 	return dbg->pty;
 }
 
+int dbg_input(struct dbg *dbg, const void *data, size_t len, char **errmsg)
+{
+	const char *p = data;
+	size_t done = 0;
+	char *text;
+
+	if (dbg->pid <= 0 || dbg->pty < 0)
+		return dbg_fail(errmsg, -ESRCH, "the program is not running (or has no terminal)");
+	while (done < len) {
+		ssize_t n = write(dbg->pty, p + done, len - done);
+
+		if (n > 0) {
+			done += (size_t)n;
+		} else if (n < 0 && errno == EAGAIN) {
+			/* the terminal's buffer is full: the program reads slowly */
+			struct pollfd pfd = { .fd = dbg->pty, .events = POLLOUT };
+
+			if (poll(&pfd, 1, 1000) <= 0)
+				return dbg_fail(errmsg, -EAGAIN, "the program does not read its input (%zu of %zu bytes sent)",
+						done, len);
+		} else if (n < 0 && errno != EINTR) {
+			return dbg_fail(errmsg, -errno, "cannot write to the program's terminal: %s", strerror(errno));
+		}
+	}
+	text = strndup(data, len);
+	if (text)
+		bus_emit_program_input(dbg->bus, &(struct ev_program_input){ .text = text });
+	free(text);
+	return 0;
+}
+
 const char *dbg_program(const struct dbg *dbg)
 {
 	return dbg->program;

@@ -62,6 +62,10 @@ pid_t dbg_pid(const struct dbg *dbg);
 /* The master side of the program's terminal (-1 when none): input written
  * there reaches the program. */
 int dbg_pty(const struct dbg *dbg);
+/* Sends len bytes to the program's terminal, as if typed there (PROGRAM_INPUT
+ * follows). Waits up to a second for room when the terminal's buffer is
+ * full. 0, or negative with *errmsg (no program, the terminal is closed). */
+int dbg_input(struct dbg *dbg, const void *data, size_t len, char **errmsg);
 /* Sets the size of the program's terminal. */
 void dbg_set_winsize(struct dbg *dbg, unsigned short rows, unsigned short cols);
 

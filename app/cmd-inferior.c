@@ -1,6 +1,7 @@
-/* gdb's `handle`: what the debugger does when the program receives a
- * signal — stop, say so, give it to the program. The settings live in the
- * debugger and hold for every later run. */
+/* What reaches the program from outside, besides the debugger's own
+ * stops: signals (gdb's `handle`: stop, say so, give it to the program;
+ * the settings live in the debugger and hold for every later run) and the
+ * input typed into its terminal (`input`). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -84,4 +85,32 @@ const struct cmd_entry cmd_handle_entry = {
 	.min_args = 1,
 	.max_args = 4,
 	.exec = cmd_handle,
+};
+
+/* input TEXT: what a user types in the program's pane, for scripts. */
+static int cmd_input(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *msg = NULL, *text;
+	size_t len;
+	int err;
+
+	if (!(text = cmd_unescape(argv[1], &len)))
+		return cmd_error(ctx, "input: out of memory");
+	err = dbg_input(ctx->app->dbg, text, len, &msg);
+	free(text);
+	if (err < 0) {
+		cmd_error(ctx, "input: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_input_entry = {
+	.name = "input",
+	.usage = "TEXT",
+	.help = "Type TEXT into the program's terminal (\\n newline, \\x04 end of input)",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_input,
 };
