@@ -715,6 +715,16 @@ static void step_done(void *arg, int status, bool cancelled, const char *out, si
 	}
 	run->proj->run = run;
 	free(errmsg);
+	if (project_tu_count(run->proj) == 0) {
+		/* The tool said yes, yet no compile ever came through encide-cc:
+		 * a Makefile that ignores its own errors, or one that does not
+		 * compile with $(CC). Nothing could be debugged or applied. */
+		if (asprintf(&run->fail, "%s succeeded but compiled nothing through encide's compiler wrapper "
+			     "(does the build call the C compiler as $(CC)? its output:\n%.*s)",
+			     what[run->proj->kind], (int)(len > 600 ? 600 : len), len > 600 ? out + len - 600 : out) < 0)
+			run->fail = NULL;
+		return finish(run, -EIO);
+	}
 	finish(run, 0);
 }
 
