@@ -106,6 +106,16 @@ struct dbg_type {
 /* A hardware watchpoint: debug register DRn of every thread watches len
  * bytes at addr (dbg-watch.c). */
 #define DBG_NWATCH DBG_WATCH_MAX /* x86-64 has DR0..DR3 */
+/* A struct, union or enum that one CU only declares ("struct lua_State;")
+ * and another defines: the definition, found once by name (dbg-value.c). */
+struct dbg_opaque {
+	Dwarf *dw;        /* the debug information searched */
+	int tag;          /* DW_TAG_structure_type, _union_type, _enumeration_type */
+	char *name;       /* its tag name (owned) */
+	bool found;       /* a definition exists: die is it */
+	Dwarf_Die die;    /* the definition */
+};
+
 struct dbg_watch {
 	int id;              /* the user's number (shared with breakpoints), 0: free slot */
 	enum dbg_watch_kind kind; /* what stops */
@@ -168,6 +178,8 @@ struct dbg {
 	unsigned history;           /* values printed so far (gdb's $N) */
 	struct dbg_watch watches[DBG_NWATCH]; /* hardware watchpoints, by debug register */
 	struct dbg_signal_action sigs[DBG_NSIG]; /* per signal: stop, print, pass (gdb's handle) */
+	struct dbg_opaque *opaque;  /* complete types found for declared-only ones */
+	size_t nopaque;             /* entries in opaque */
 	bool sigs_set;              /* sigs holds the defaults or the user's choices */
 };
 
@@ -318,6 +330,10 @@ int dbg_value_fetch(struct dbg_ev *ev, struct dbg_value *v);
 int dbg_value_format(struct dbg_ev *ev, struct dbg_value *v, struct dbg_str *out, bool top);
 /* An integer, bool, enum, char or pointer value as 64 bits (sign-extended). */
 int dbg_value_int(struct dbg_ev *ev, struct dbg_value *v, int64_t *out);
+
+/* Forgets the types found for declarations (the debug information they
+ * point into is going away). */
+void dbg_types_forget(struct dbg *dbg);
 
 /* dbg-eval.c */
 /* Starts an evaluation in the selected frame (no frame: globals only). */

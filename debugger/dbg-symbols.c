@@ -145,6 +145,7 @@ static void modules_release(struct dbg *dbg)
 void dbg_symbols_release(struct dbg *dbg)
 {
 	modules_release(dbg);
+	dbg_types_forget(dbg);
 	if (dbg->dwfl)
 		dwfl_end(dbg->dwfl);
 	dbg->dwfl = NULL;
@@ -338,6 +339,7 @@ int dbg_symbols_refresh(struct dbg *dbg, char **errmsg)
 
 		dbg->mods = NULL;
 		dbg->nmods = 0;
+		dbg_types_forget(dbg);
 		if (dbg->dwfl)
 			dwfl_end(dbg->dwfl);
 		dbg->dwfl = dwfl;

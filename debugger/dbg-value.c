@@ -158,6 +158,57 @@ static bool die_type(Dwarf_Die *die, Dwarf_Die *out)
 	return dwarf_attr_integrate(die, DW_AT_type, &attr) && dwarf_formref_die(&attr, out) != NULL;
 }
 
+void dbg_types_forget(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nopaque; i++)
+		free(dbg->opaque[i].name);
+	free(dbg->opaque);
+	dbg->opaque = NULL;
+	dbg->nopaque = 0;
+}
+
+/* The definition of a struct, union or enum that die only declares, from
+ * the other CUs of its debug information (gdb does the same: a library's
+ * header says "typedef struct lua_State lua_State;" and one .c file
+ * defines it). NULL when no CU defines it. Found once, then remembered. */
+static Dwarf_Die *opaque_definition(struct dbg *dbg, Dwarf_Die *die, int tag, const char *name)
+{
+	Dwarf *dw = dwarf_cu_getdwarf(die->cu);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	struct dbg_opaque *o;
+
+	for (size_t i = 0; i < dbg->nopaque; i++)
+		if (dbg->opaque[i].dw == dw && dbg->opaque[i].tag == tag && strcmp(dbg->opaque[i].name, name) == 0)
+			return dbg->opaque[i].found ? &dbg->opaque[i].die : NULL;
+	o = realloc(dbg->opaque, (dbg->nopaque + 1) * sizeof(*o));
+	if (!o)
+		return NULL;
+	dbg->opaque = o;
+	o = &o[dbg->nopaque];
+	*o = (struct dbg_opaque){ .dw = dw, .tag = tag, .name = strdup(name) };
+	if (!o->name)
+		return NULL;
+	dbg->nopaque++;
+	while (dw && !o->found && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, child;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &child) == 0) {
+			do {
+				const char *n = dwarf_tag(&child) == tag ? dwarf_diename(&child) : NULL;
+
+				if (n && strcmp(n, name) == 0 && !dwarf_hasattr(&child, DW_AT_declaration)) {
+					o->die = child;
+					o->found = true;
+					break;
+				}
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		off = next;
+	}
+	return o->found ? &o->die : NULL;
+}
+
 static struct dbg_type *type_from_die(struct dbg_ev *ev, Dwarf_Die *die, int depth)
 {
 	Dwarf_Die sub;
@@ -180,6 +231,13 @@ static struct dbg_type *type_from_die(struct dbg_ev *ev, Dwarf_Die *die, int dep
 		*copy = *inner;
 		copy->quals |= tag == DW_TAG_const_type ? DBG_Q_CONST : tag == DW_TAG_volatile_type ? DBG_Q_VOLATILE : 0;
 		return copy;
+	}
+	if ((tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type) &&
+	    dwarf_hasattr(die, DW_AT_declaration) && dwarf_diename(die)) {
+		Dwarf_Die *def = opaque_definition(ev->dbg, die, tag, dwarf_diename(die));
+
+		if (def)
+			die = def;
 	}
 	t = type_new(ev, DBG_T_VOID);
 	if (!t)
