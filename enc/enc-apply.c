@@ -458,16 +458,19 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			}
 		}
 	}
-	/* Section symbols of sections not loaded stand for what is bound there. */
+	/* Section symbols of sections not loaded stand for what is bound there:
+	 * the section starts value bytes before a symbol it holds (a function
+	 * with a patchable entry starts 14 bytes in, and gas writes a local
+	 * function's address as ".text.f + 14 - 4"). */
 	for (size_t k = 1; k < o->nsyms; k++) {
 		const struct obj_symbol *s = &o->syms[k];
 
 		if (s->type != STT_SECTION || s->shndx >= o->nsecs || t->plan.load[s->shndx])
 			continue;
 		for (size_t j = 1; j < o->nsyms; j++)
-			if (j != k && o->syms[j].shndx == s->shndx && o->syms[j].value == 0 && t->plan.addr[j] &&
+			if (j != k && o->syms[j].shndx == s->shndx && t->plan.addr[j] &&
 			    o->syms[j].type != STT_SECTION) {
-				t->plan.addr[k] = t->plan.addr[j];
+				t->plan.addr[k] = t->plan.addr[j] - o->syms[j].value;
 				break;
 			}
 	}
