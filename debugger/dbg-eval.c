@@ -1894,6 +1894,22 @@ int dbg_eval_condition(struct dbg *dbg, const char *expr, void *arg, char **errm
 	return finish(&ev, err, errmsg);
 }
 
+/* A value that could not be read, shown in its place the way gdb does
+ * ("<optimized out>", "<error: Cannot access memory at address 0x0>"),
+ * so that the values around it still count: ev's failure is cleared.
+ * Returns 0. */
+static int error_in_place(struct dbg_ev *ev, struct dbg_str *s)
+{
+	if (ev->errmsg && ev->errmsg[0] == '<')
+		dbg_str_add(s, "%s", ev->errmsg);
+	else
+		dbg_str_add(s, "<error: %s>", ev->errmsg ? ev->errmsg : "?");
+	free(ev->errmsg);
+	ev->errmsg = NULL;
+	ev->err = 0;
+	return 0;
+}
+
 int dbg_locals(struct dbg *dbg, char **out, char **errmsg)
 {
 	struct dbg_ev ev;
@@ -1930,16 +1946,8 @@ int dbg_locals(struct dbg *dbg, char **out, char **errmsg)
 					err = dbg_value_format(&ev, v, &s, false);
 				if (err == -ENOMEM)
 					goto out;
-				if (err < 0) {
-					/* Shown in place, like gdb: the others still count. */
-					if (ev.errmsg && ev.errmsg[0] == '<')
-						dbg_str_add(&s, "%s", ev.errmsg);
-					else
-						dbg_str_add(&s, "<error: %s>", ev.errmsg ? ev.errmsg : "?");
-					free(ev.errmsg);
-					ev.errmsg = NULL;
-					ev.err = err = 0;
-				}
+				if (err < 0)
+					err = error_in_place(&ev, &s);
 				dbg_str_addn(&s, "\n", 1);
 			} while (dwarf_siblingof(&child, &child) == 0);
 		}
@@ -1993,16 +2001,8 @@ int dbg_frame_args(struct dbg *dbg, const struct dbg_frame *f, bool innermost, c
 				err = dbg_value_format(&ev, v, &s, false);
 			if (err == -ENOMEM)
 				break;
-			if (err < 0) {
-				/* gdb shows <optimized out> and the like in place */
-				if (ev.errmsg && ev.errmsg[0] == '<')
-					dbg_str_add(&s, "%s", ev.errmsg);
-				else
-					dbg_str_add(&s, "<error: %s>", ev.errmsg ? ev.errmsg : "?");
-				free(ev.errmsg);
-				ev.errmsg = NULL;
-				ev.err = err = 0;
-			}
+			if (err < 0)
+				err = error_in_place(&ev, &s);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	if (err == 0 && !s.oom && !s.s)
