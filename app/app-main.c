@@ -11,7 +11,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: encide [PROJECT_DIR]\n"
+		"usage: encide [--theme NAME] [PROJECT_DIR]\n"
 		"       encide -x SCRIPT [--batch] [PROJECT_DIR]\n"
 		"\n"
 		"A terminal IDE for C whose reason to exist is Edit and Continue.\n"
@@ -21,6 +21,7 @@ static void usage(FILE *f)
 		"                   0 if every command succeeded, 1 at the first failure\n"
 		"                   (reported as F:LINE: message)\n"
 		"  --batch          with -x, print every bus event as one JSON object per line\n"
+		"  --theme NAME     colours: dark (default), light, high-contrast, vc6, or a file\n"
 		"  --commands-md    print the command reference (docs/commands.md)\n"
 		"  -h, --help       show this help\n"
 		"  -V, --version    show the version\n"
@@ -39,11 +40,12 @@ int main(int argc, char **argv)
 		{ "script", required_argument, NULL, 'x' },
 		{ "batch", no_argument, NULL, 'b' },
 		{ "commands-md", no_argument, NULL, 'm' },
+		{ "theme", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *script = NULL, *dir = ".";
+	const char *script = NULL, *dir = ".", *theme = NULL;
 	bool batch = false;
 	struct app app;
 	char *err = NULL, *main_file;
@@ -56,6 +58,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			batch = true;
+			break;
+		case 't':
+			theme = optarg;
 			break;
 		case 'm':
 			cmd_write_markdown(stdout);
@@ -104,7 +109,7 @@ int main(int argc, char **argv)
 	if (script)
 		status = app_script_run(&app, script);
 	else
-		status = ui_run(&app);
+		status = ui_run(&app, theme);
 	app_release(&app);
 	return status;
 }

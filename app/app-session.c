@@ -63,6 +63,7 @@ void app_release(struct app *app)
 		buf_free(app->bufs[i]);
 	free(app->bufs);
 	free(app->search);
+	display_release(app);
 	project_free(app->project);
 	bus_free(app->bus);
 	loop_free(app->loop);

@@ -19,6 +19,19 @@ struct enc;
 struct project;
 struct snapshot;
 
+struct cmd_ctx;
+
+/* The full-screen UI's side of the UI-level commands (app/cmd-ui.c): ui/
+ * sets it while it runs, so the rows of the one command table reach it
+ * without app/ calling up into ui/. NULL headless (those commands then
+ * fail with a message). */
+struct app_ui {
+	/* Runs UI command ctx->entry with its words; returns as a command
+	 * handler does (0, or negative after cmd_error). */
+	int (*exec)(void *arg, struct cmd_ctx *ctx, int argc, char **argv);
+	void *arg; /* the UI's state, passed back */
+};
+
 /* Where the user is in a buffer. */
 struct view {
 	struct buffer *buf; /* the buffer shown, owned by the app; NULL if none */
@@ -56,6 +69,9 @@ struct app {
 	const char *script;         /* the -x script's path, for messages */
 	int script_line;            /* the line it is running */
 	void *test;                 /* state of the test commands (cmd-expect.c) */
+	const struct app_ui *ui;    /* the full-screen UI's commands, or NULL */
+	char **displays;            /* `display` expressions, the watch list (owned) */
+	size_t ndisplays;           /* how many */
 };
 
 /* Sets up a session on project_dir (NULL: no project). Returns 0, or a

@@ -154,13 +154,13 @@ static int resumed(struct cmd_ctx *ctx, int err, char *msg)
 	return resumed_bg(ctx, err, msg, false);
 }
 
-/* The program: set by `file`, else the project's built target. */
-static int ensure_program(struct cmd_ctx *ctx)
+int debug_program(struct app *app, char **errmsg)
 {
-	struct app *app = ctx->app;
 	const char *name = app->project ? project_target(app->project) : NULL, *target = NULL;
 	char *msg = NULL;
+	int err;
 
+	*errmsg = NULL;
 	for (size_t i = 0; name && i < project_target_count(app->project); i++)
 		if (strcmp(project_target_name(app->project, i), name) == 0)
 			target = project_target_path(app->project, i);
@@ -169,13 +169,25 @@ static int ensure_program(struct cmd_ctx *ctx)
 		return 0;
 	/* The project's built target, when there is one. */
 	if (target && access(target, X_OK) == 0) {
-		if (dbg_set_program(app->dbg, target, &msg) == 0)
+		if ((err = dbg_set_program(app->dbg, target, &msg)) == 0)
 			return 0;
-		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : "cannot debug the target");
-		free(msg);
-		return -1;
+		*errmsg = msg ? msg : strdup("cannot debug the target");
+		return err;
 	}
-	return cmd_error(ctx, "%s: no program to debug (use 'build', or 'file PROGRAM')", ctx->entry->name);
+	*errmsg = strdup("no program to debug (use 'build', or 'file PROGRAM')");
+	return -ENOENT;
+}
+
+/* The program: set by `file`, else the project's built target. */
+static int ensure_program(struct cmd_ctx *ctx)
+{
+	char *msg = NULL;
+
+	if (debug_program(ctx->app, &msg) == 0)
+		return 0;
+	cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : "no program");
+	free(msg);
+	return -1;
 }
 
 static int cmd_file(struct cmd_ctx *ctx, int argc, char **argv)

@@ -84,6 +84,9 @@ extern const struct cmd_entry cmd_rwatch_entry;
 extern const struct cmd_entry cmd_awatch_entry;
 /* `delete breakpoints [N...]` (the editor's `delete N` hands it over). */
 int cmd_delete_breakpoints(struct cmd_ctx *ctx, int argc, char **argv);
+/* The program to debug: the one set by `file`, else the project's built
+ * target (set now). 0, or negative with *errmsg (caller frees). */
+int debug_program(struct app *app, char **errmsg);
 /* Creates the session's debugger and its subscriptions; 0 or -ENOMEM. */
 int debug_attach(struct app *app);
 /* Kills (or detaches from) the program and frees the debugger. */
@@ -115,6 +118,33 @@ struct snapshot *snapshot_store(struct app *app);
 /* Records the files (NULL-terminated) as generation gen of the current run,
  * from their content on disk; publishes SNAPSHOT_RECORDED. */
 void snapshot_generation(struct app *app, const char *const *files, unsigned gen);
+/* cmd-ui.c: the UI's rows, handed to app->ui */
+extern const struct cmd_entry cmd_focus_entry;
+extern const struct cmd_entry cmd_zoom_entry;
+extern const struct cmd_entry cmd_pane_hide_entry;
+extern const struct cmd_entry cmd_pane_show_entry;
+extern const struct cmd_entry cmd_pane_resize_entry;
+extern const struct cmd_entry cmd_tab_entry;
+extern const struct cmd_entry cmd_select_entry;
+extern const struct cmd_entry cmd_copy_entry;
+extern const struct cmd_entry cmd_cut_entry;
+extern const struct cmd_entry cmd_paste_entry;
+extern const struct cmd_entry cmd_command_line_entry;
+extern const struct cmd_entry cmd_find_entry;
+extern const struct cmd_entry cmd_theme_entry;
+extern const struct cmd_entry cmd_bind_entry;
+extern const struct cmd_entry cmd_unbind_entry;
+extern const struct cmd_entry cmd_mouse_entry;
+extern const struct cmd_entry cmd_keys_entry;
+extern const struct cmd_entry cmd_redraw_entry;
+
+/* cmd-go.c: VC-style debugging commands */
+extern const struct cmd_entry cmd_go_entry;
+extern const struct cmd_entry cmd_break_toggle_entry;
+extern const struct cmd_entry cmd_display_entry;
+extern const struct cmd_entry cmd_undisplay_entry;
+/* Frees the display list. */
+void display_release(struct app *app);
 
 /* cmd-expect.c */
 extern const struct cmd_entry cmd_expect_file_entry;

@@ -1,7 +1,12 @@
-/* The editor pane: the visible lines of the view's buffer in syntax colours
- * with a line-number gutter and the cursor line, and the status line under
- * it. Drawing is a pure function of the session and the scroll position.
+/* The editor pane: a tab per open file, then the visible lines of the
+ * buffer in syntax colours, with a gutter of marks (breakpoints, the
+ * execution arrow, frames running replaced code, compiler diagnostics) and
+ * line numbers, the cursor line, the selection and the search's matches.
+ * Only the visible range is read and highlighted, so a 250,000-line file
+ * draws as fast as a small one; curses sends only the cells that changed.
  */
+#include <limits.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,82 +18,177 @@
 #define TAB_WIDTH 8
 /* The gutter goes when it would leave the text fewer columns than this. */
 #define MIN_TEXT_COLS 8
+/* The tab row goes in a pane shorter than this. */
+#define MIN_ROWS_FOR_TABS 6
 
-/* A screen row being filled left to right, clipped at its right edge. */
-struct row {
-	int y;     /* screen row */
-	int x;     /* next free column */
-	int width; /* columns in the row */
-};
-
-size_t ui_editor_rows(void)
+const char *ui_display_name(const struct ui *ui, const char *path)
 {
-	return LINES > 1 ? (size_t)LINES - 1 : 1;
+	const char *dir;
+	size_t n;
+
+	if (!ui->app->project || !path)
+		return path ? path : "";
+	dir = project_dir(ui->app->project);
+	n = strlen(dir);
+	if (strncmp(path, dir, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
 }
 
-/*
- * Draws the character at s (at most n bytes) at the row's next column and
- * returns the bytes it took, or 0 when it does not fit (the row is full).
- * col is its column in the text, for tab stops. Tabs become spaces, control
- * bytes ^X, bytes that are not valid in the locale's encoding '?'.
- */
-static size_t put_char(struct row *r, const char *s, size_t n, size_t col, attr_t attr)
+/* True when a and b name the same file (the debugger's paths are the
+ * compiler's; the buffers' are real paths). */
+static bool same_file(const char *a, const char *b)
 {
-	unsigned char c = (unsigned char)*s;
-	char ctl[2] = { '^', (char)(c ^ 0x40) };
-	const char *out = s;
-	size_t len = 1;
-	int w = 1, outlen = 1;
+	const char *ba, *bb;
+	char ra[PATH_MAX], rb[PATH_MAX];
 
-	if (c == '\t') {
-		w = TAB_WIDTH - (int)(col % TAB_WIDTH);
-		out = "        ";
-		outlen = w;
-	} else if (c < 0x20 || c == 0x7f) {
-		w = outlen = 2;
-		out = ctl;
-	} else if (c >= 0x80) {
-		mbstate_t st;
-		wchar_t wc;
-		size_t k;
+	if (!a || !b)
+		return false;
+	if (strcmp(a, b) == 0)
+		return true;
+	ba = strrchr(a, '/');
+	bb = strrchr(b, '/');
+	if (strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) != 0)
+		return false;
+	return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
 
-		memset(&st, 0, sizeof(st));
-		k = mbrtowc(&wc, s, n, &st);
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0 || (w = wcwidth(wc)) < 0) {
-			out = "?";
-			w = 1;
-		} else {
-			len = k;
-			outlen = (int)k;
+size_t ui_editor_stop_line(struct ui *ui, const struct buffer *buf, size_t line)
+{
+	const struct app *app = ui->app;
+	struct linemap *m;
+	size_t to;
+
+	for (size_t i = 0; i < app->nbufs && i < ui->nstop_version; i++) {
+		if (app->bufs[i] != buf)
+			continue;
+		if (ui->stop_version[i] == buf_version(buf))
+			return line;
+		m = buf_linemap(buf, ui->stop_version[i], buf_version(buf));
+		if (!m)
+			return line;
+		to = linemap_get(m, line);
+		linemap_free(m);
+		return to;
+	}
+	return line;
+}
+
+void ui_editor_scroll(struct ui *ui)
+{
+	const struct view *v = &ui->app->view;
+	size_t rows = ui->text_rows > 0 ? (size_t)ui->text_rows : 1, lines, line, start, end, chars, cells;
+	size_t cols = ui->text_cols > 0 ? (size_t)ui->text_cols : 1;
+
+	if (!v->buf)
+		return;
+	lines = buf_line_count(v->buf);
+	line = v->line < 1 ? 1 : v->line > lines ? lines : v->line;
+	if (ui->shown != v->buf) {
+		ui->shown = v->buf;
+		ui->top = 1;
+		ui->left = 0;
+	}
+	if (ui->top + rows > lines + 1)
+		ui->top = lines + 1 > rows ? lines + 1 - rows : 1;
+	if (ui->top < 1)
+		ui->top = 1;
+	if (line < ui->top)
+		ui->top = line;
+	else if (line >= ui->top + rows)
+		ui->top = line - rows + 1;
+	buf_line_span(v->buf, line, &start, &end);
+	buf_columns(v->buf, start + v->col - 1 > end ? end : start + v->col - 1, TAB_WIDTH, &chars, &cells);
+	if (cells < ui->left)
+		ui->left = cells;
+	else if (cells >= ui->left + cols)
+		ui->left = cells - cols + 1;
+}
+
+void ui_editor_show(struct ui *ui, struct buffer *buf)
+{
+	struct app *app = ui->app;
+	struct ui_bufview *saved = NULL;
+
+	if (app->view.buf == buf)
+		return;
+	ui_edit_typing_end(ui);
+	ui->sel = false;
+	for (size_t i = 0; i < ui->nviews; i++) {
+		if (ui->views[i].buf == app->view.buf)
+			ui->views[i] = (struct ui_bufview){ app->view.buf, app->view.line, app->view.col, ui->top, ui->left };
+		if (ui->views[i].buf == buf)
+			saved = &ui->views[i];
+	}
+	if (app->view.buf && !saved) {
+		bool known = false;
+
+		for (size_t i = 0; i < ui->nviews; i++)
+			known |= ui->views[i].buf == app->view.buf;
+		if (!known) {
+			struct ui_bufview *v = realloc(ui->views, (ui->nviews + 1) * sizeof(*v));
+
+			if (v) {
+				ui->views = v;
+				v[ui->nviews++] = (struct ui_bufview){ app->view.buf, app->view.line, app->view.col,
+								      ui->top, ui->left };
+			}
+			for (size_t i = 0; i < ui->nviews; i++)
+				if (ui->views[i].buf == buf)
+					saved = &ui->views[i];
 		}
 	}
-	if (r->x + w > r->width)
-		return 0;
-	/* A combining character (w == 0) joins the cell drawn before it. */
-	attrset(attr);
-	mvaddnstr(r->y, r->x, out, outlen);
-	r->x += w;
-	return len;
+	app->view = (struct view){ .buf = buf, .line = saved ? saved->line : 1, .col = saved ? saved->col : 1 };
+	ui->shown = buf;
+	ui->top = saved ? saved->top : 1;
+	ui->left = saved ? saved->left : 0;
+	ui->dirty = true;
 }
 
-/* Draws s[0..n) with one attribute, as far as it fits. */
-static void put_text(struct row *r, const char *s, size_t n, attr_t attr)
+bool ui_editor_goto(struct ui *ui, const char *path, int line)
 {
-	size_t k, col = 0;
+	struct app *app = ui->app;
+	struct buffer *buf = NULL;
+	char *err = NULL;
+	size_t rows = ui->text_rows > 0 ? (size_t)ui->text_rows : 10;
 
-	for (size_t i = 0; i < n; i += k, col++) {
-		k = put_char(r, s + i, n - i, col, attr);
-		if (k == 0)
-			break;
+	for (size_t i = 0; i < app->nbufs && !buf; i++)
+		if (same_file(buf_path(app->bufs[i]), path))
+			buf = app->bufs[i];
+	if (!buf) {
+		struct buffer *before = app->view.buf;
+		struct view keep = app->view;
+
+		if (app_open_file(app, path, &err) < 0) {
+			ui_say(ui, true, "%s", err ? err : "cannot open the file");
+			free(err);
+			return false;
+		}
+		buf = app->view.buf;
+		/* Keep the old buffer's cursor for its tab. */
+		app->view = keep;
+		app->view.buf = before;
 	}
+	ui_editor_show(ui, buf);
+	if (line < 1)
+		line = 1;
+	if ((size_t)line > buf_line_count(buf))
+		line = (int)buf_line_count(buf);
+	app->view.line = (size_t)line;
+	app->view.col = 1;
+	/* Out of sight: put it a third of the way down. */
+	if ((size_t)line < ui->top || (size_t)line >= ui->top + rows)
+		ui->top = (size_t)line > rows / 3 ? (size_t)line - rows / 3 : 1;
+	ui->dirty = true;
+	return true;
 }
 
-/* Blanks the rest of the row with attr. */
-static void fill(struct row *r, attr_t attr)
+/* The class of the byte at pos: spans are sorted, *i only moves forward. */
+static enum syn_class class_at(const struct syn_span *spans, ssize_t n, ssize_t *i, size_t pos)
 {
-	if (r->x < r->width)
-		mvhline(r->y, r->x, ' ' | attr, r->width - r->x);
-	r->x = r->width;
+	while (*i < n && spans[*i].end <= pos)
+		(*i)++;
+	return *i < n && spans[*i].start <= pos ? spans[*i].class : SYN_NONE;
 }
 
 /* Decimal digits of n. */
@@ -103,160 +203,269 @@ static int digits(size_t n)
 	return d;
 }
 
-/* Moves the scroll position so the cursor line is on screen, and no more
- * rows than needed are left empty past the end of the file. */
-static void scroll_to_cursor(struct ui *ui, size_t rows)
-{
-	const struct view *v = &ui->app->view;
-	size_t lines = buf_line_count(v->buf);
-	size_t line = v->line < 1 ? 1 : v->line > lines ? lines : v->line;
+/* A gutter mark on one screen row. */
+struct mark {
+	char c;     /* the mark, ' ' for none */
+	int elem;   /* its theme element */
+	int prio;   /* a higher one wins */
+};
 
-	if (ui->shown != v->buf) {
-		ui->shown = v->buf;
-		ui->top = 1;
+static void mark_set(struct mark *marks, size_t first, size_t rows, size_t line, char c, int elem, int prio)
+{
+	if (line < first || line >= first + rows || marks[line - first].prio > prio)
+		return;
+	marks[line - first] = (struct mark){ c, elem, prio };
+}
+
+/* Breakpoints, frames and diagnostics in buf, on lines first.. */
+static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first, size_t rows, struct mark *marks)
+{
+	const char *path = buf_path(buf);
+	const struct dbg_bp_info *bps;
+	size_t n;
+
+	for (size_t i = 0; i < rows; i++)
+		marks[i] = (struct mark){ ' ', UI_LINENR, 0 };
+	for (size_t i = 0; i < ui->ndiags; i++)
+		if (same_file(ui->diags[i].file, path))
+			mark_set(marks, first, rows, (size_t)ui->diags[i].line, ui->diags[i].error ? 'E' : 'W',
+				 ui->diags[i].error ? UI_DIAG_ERROR : UI_DIAG_WARNING, ui->diags[i].error ? 2 : 1);
+	n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (bps[i].line > 0 && same_file(bps[i].file, path))
+			mark_set(marks, first, rows, ui_editor_stop_line(ui, buf, (size_t)bps[i].line),
+				 bps[i].enabled ? '*' : 'o', UI_BREAKPOINT, 3);
+	if (!ui->app->dbg || dbg_state(ui->app->dbg) != DBG_STOPPED)
+		return;
+	for (size_t i = 0; i < ui->nframes; i++) {
+		const struct dbg_frame *f = &ui->frames[i];
+		size_t line;
+
+		if (f->line <= 0 || !same_file(f->file, path))
+			continue;
+		line = ui_editor_stop_line(ui, buf, (size_t)f->line);
+		if (i == 0)
+			mark_set(marks, first, rows, line, '>', UI_EXECUTION, 5);
+		else if (ui->frame_old[i])
+			mark_set(marks, first, rows, line, '=', UI_SUPERSEDED, 4);
+		else if (i == dbg_selected_frame(ui->app->dbg))
+			mark_set(marks, first, rows, line, '-', UI_EXECUTION, 4);
 	}
-	if (ui->top + rows > lines + 1)
-		ui->top = lines + 1 > rows ? lines + 1 - rows : 1;
-	if (ui->top < 1)
-		ui->top = 1;
-	if (line < ui->top)
-		ui->top = line;
-	else if (line >= ui->top + rows)
-		ui->top = line - rows + 1;
 }
 
-/* The class of the byte at pos: spans are sorted, *i only moves forward. */
-static enum syn_class class_at(const struct syn_span *spans, ssize_t n, ssize_t *i, size_t pos)
+/* The search's matches on one line: [start, end) pairs into *out. */
+static size_t line_matches(const regex_t *re, const char *s, size_t len, size_t *out, size_t max)
 {
-	while (*i < n && spans[*i].end <= pos)
-		(*i)++;
-	return *i < n && spans[*i].start <= pos ? spans[*i].class : SYN_NONE;
+	char *line = strndup(s, len);
+	size_t n = 0, off = 0;
+	regmatch_t m;
+
+	if (!line)
+		return 0;
+	while (n + 2 <= max && off <= len && regexec(re, line + off, 1, &m, off ? REG_NOTBOL : 0) == 0) {
+		out[n++] = off + (size_t)m.rm_so;
+		out[n++] = off + (size_t)m.rm_eo;
+		off += m.rm_eo > m.rm_so ? (size_t)m.rm_eo : (size_t)m.rm_so + 1;
+	}
+	free(line);
+	return n;
 }
 
-/* Draws the buffer's lines from ui->top into rows rows; sets *cy, *cx to
- * where the cursor is on screen. */
-static void draw_lines(struct ui *ui, size_t rows, int *cy, int *cx)
+/* The tab row: one tab per open file, the current one highlighted. */
+static void draw_tabs(struct ui *ui, struct ui_pane *p)
+{
+	const struct app *app = ui->app;
+	struct ui_row r = { .y = p->y, .x = p->x, .end = p->x + p->w };
+	attr_t other = ui->theme.attr[UI_TITLE][0], cur = ui->theme.attr[UI_TITLE_FOCUS][0];
+
+	if (ui->focus != PANE_EDITOR)
+		cur = ui->theme.attr[UI_TITLE][0] | A_BOLD | A_UNDERLINE;
+	for (size_t i = 0; i < app->nbufs; i++) {
+		const char *name = ui_display_name(ui, buf_path(app->bufs[i]));
+		const char *base = strrchr(name, '/');
+
+		ui_put_fmt(&r, app->bufs[i] == app->view.buf ? cur : other, " %s%s ", base ? base + 1 : name,
+			   buf_modified(app->bufs[i]) ? "+" : "");
+		ui_put_text(&r, " ", 1, other);
+	}
+	if (ui->zoomed == PANE_EDITOR)
+		ui_put_text(&r, "(zoomed)", 8, other);
+	ui_fill(&r, other);
+}
+
+/* One character of the text with the horizontal scroll: cells before left
+ * are skipped (a wide character cut by the edge becomes spaces). */
+static size_t draw_char(struct ui_row *r, const char *s, size_t n, size_t *col, size_t left, attr_t attr)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t k, w;
+
+	if (*col >= left) {
+		int x = r->x;
+
+		k = ui_put_char(r, s, n, *col, attr);
+		*col += (size_t)(r->x - x);
+		return k;
+	}
+	/* Left of the scroll: measure only. */
+	if (c == '\t') {
+		w = TAB_WIDTH - *col % TAB_WIDTH;
+		k = 1;
+	} else {
+		k = 1;
+		w = 1;
+		if (c < 0x20 || c == 0x7f) {
+			w = 2;
+		} else if (c >= 0x80) {
+			mbstate_t st;
+			wchar_t wc;
+			size_t m;
+			int cw;
+
+			memset(&st, 0, sizeof(st));
+			m = mbrtowc(&wc, s, n, &st);
+			if (m != (size_t)-1 && m != (size_t)-2 && m != 0 && (cw = wcwidth(wc)) >= 0) {
+				k = m;
+				w = (size_t)cw;
+			}
+		}
+	}
+	if (*col + w > left) {
+		size_t vis = *col + w - left;
+
+		if (r->x + (int)vis > r->end)
+			return 0;
+		attrset(attr);
+		mvhline(r->y, r->x, ' ', (int)vis);
+		r->x += (int)vis;
+	}
+	*col += w;
+	return k;
+}
+
+static void ed_draw(struct ui *ui, struct ui_pane *p)
 {
 	const struct view *v = &ui->app->view;
 	const struct ui_theme *th = &ui->theme;
-	size_t lines = buf_line_count(v->buf), first, last, s, e, cap;
-	int nd = digits(lines) < 3 ? 3 : digits(lines), gutter = nd + 1;
+	bool tabs = p->h >= MIN_ROWS_FOR_TABS, sel, focused = ui->focus == PANE_EDITOR;
+	int y0 = p->y + (tabs ? 1 : 0), rows = p->h - (tabs ? 1 : 0), nd, gutter;
+	size_t lines, first, last, s, e, cap, sel_s = 0, sel_e = 0, hits[64];
 	struct syn_span *spans = NULL;
+	struct mark *marks;
 	ssize_t nspans, si = 0;
+	regex_t re;
+	bool have_re = false;
 	char *text;
 
-	if (COLS < gutter + MIN_TEXT_COLS)
+	if (tabs)
+		draw_tabs(ui, p);
+	if (!v->buf) {
+		struct ui_row r = { .y = y0, .x = p->x, .end = p->x + p->w };
+
+		ui_put_text(&r, "No file is open (Ctrl-E: open FILE).", 36, th->attr[SYN_NONE][0]);
+		return;
+	}
+	lines = buf_line_count(v->buf);
+	nd = digits(lines) < 3 ? 3 : digits(lines);
+	gutter = nd + 2; /* the mark, the number, a blank */
+	if (p->w < gutter + MIN_TEXT_COLS)
 		gutter = 0;
-	scroll_to_cursor(ui, rows);
-	last = ui->top + rows - 1 < lines ? ui->top + rows - 1 : lines;
+	ui->text_rows = rows;
+	ui->text_cols = p->w - gutter;
+	ui_editor_scroll(ui);
+	last = ui->top + (size_t)rows - 1 < lines ? ui->top + (size_t)rows - 1 : lines;
 	buf_line_span(v->buf, ui->top, &first, &e);
 	buf_line_span(v->buf, last, &s, &e);
 	nspans = buf_highlight(v->buf, first, e, &spans);
 	if (nspans < 0)
 		nspans = 0; /* draw without colours rather than not at all */
+	marks = calloc((size_t)rows, sizeof(*marks));
+	if (marks)
+		collect_marks(ui, v->buf, ui->top, (size_t)rows, marks);
+	sel = ui_edit_selection(ui, &sel_s, &sel_e);
+	if (ui->search_hl && ui->app->search && regcomp(&re, ui->app->search, REG_EXTENDED | REG_NEWLINE) == 0)
+		have_re = true;
 
 	/* A line is read only as far as the screen could show it. */
-	cap = (size_t)COLS * 4 + 64;
+	cap = (ui->left + (size_t)p->w) * 4 + 64;
 	text = malloc(cap);
-	*cy = 0;
-	*cx = gutter;
-	for (size_t y = 0; y < rows; y++) {
-		size_t line = ui->top + y, len, col = 0, k;
+	for (int y = 0; y < rows; y++) {
+		size_t line = ui->top + (size_t)y, len, col = 0, k, nhits = 0, h = 0;
 		bool cur = line == v->line;
-		struct row r = { .y = (int)y, .width = COLS };
-		char num[32];
+		struct ui_row r = { .y = y0 + y, .x = p->x, .end = p->x + p->w };
 
 		if (line > lines) {
-			put_text(&r, "~", 1, th->attr[UI_LINENR][0]);
-			fill(&r, th->attr[SYN_NONE][0]);
+			ui_put_text(&r, "~", 1, th->attr[UI_LINENR][0]);
+			ui_fill(&r, th->attr[SYN_NONE][0]);
 			continue;
 		}
 		if (gutter) {
-			snprintf(num, sizeof(num), "%*zu ", nd, line);
-			put_text(&r, num, strlen(num), th->attr[UI_LINENR][cur]);
+			const struct mark *m = marks ? &marks[y] : &(struct mark){ ' ', UI_LINENR, 0 };
+
+			ui_put_char(&r, &m->c, 1, 0, th->attr[m->elem][cur]);
+			ui_put_fmt(&r, th->attr[m->prio >= 4 ? m->elem : UI_LINENR][cur], "%*zu ", nd, line);
 		}
 		buf_line_span(v->buf, line, &s, &e);
 		len = text ? buf_read(v->buf, s, e - s < cap ? e - s : cap, text) : 0;
-		if (cur) {
+		if (have_re)
+			nhits = line_matches(&re, text, len, hits, sizeof(hits) / sizeof(hits[0]));
+		if (cur && focused) {
 			/* Past the right edge unless found on the way. */
-			*cy = (int)y;
-			*cx = COLS - 1;
+			ui->cy = r.y;
+			ui->cx = r.end - 1;
 		}
 		for (size_t i = 0; i < len; i += k) {
 			enum syn_class class = class_at(spans, nspans, &si, s + i);
+			attr_t attr = th->attr[class][cur];
 			int x = r.x;
 
-			k = put_char(&r, text + i, len - i, col, th->attr[class][cur]);
+			while (h + 1 < nhits && hits[h + 1] <= i)
+				h += 2;
+			if (sel && s + i >= sel_s && s + i < sel_e)
+				attr = th->attr[UI_SELECTION][0];
+			else if (h + 1 < nhits && hits[h] <= i && i < hits[h + 1])
+				attr = th->attr[UI_SEARCH][0];
+			k = draw_char(&r, text + i, len - i, &col, ui->left, attr);
 			if (k == 0)
 				break;
-			if (cur && i < v->col && v->col <= i + k)
-				*cx = x;
-			col += (size_t)(r.x - x);
+			if (cur && focused && i + 1 == v->col && r.x > x)
+				ui->cx = x;
+			else if (cur && focused && i + 1 == v->col && col <= ui->left)
+				ui->cx = r.x;
 		}
-		if (cur && v->col > len && len == e - s)
-			*cx = r.x;
-		fill(&r, th->attr[SYN_NONE][cur]);
+		if (cur && focused && v->col > len && len == e - s)
+			ui->cx = r.x;
+		/* The newline of a selected line is shown as one selected cell. */
+		if (sel && e >= sel_s && e < sel_e && r.x < r.end)
+			ui_put_text(&r, " ", 1, th->attr[UI_SELECTION][0]);
+		ui_fill(&r, th->attr[SYN_NONE][cur]);
 	}
-	if (*cx >= COLS)
-		*cx = COLS - 1;
+	if (ui->cx >= p->x + p->w)
+		ui->cx = p->x + p->w - 1;
+	if (have_re)
+		regfree(&re);
 	free(text);
+	free(marks);
 	free(spans);
 }
 
-/* The buffer's path as the user knows it: relative to the project. */
-static const char *display_name(const struct app *app)
+static bool ed_key(struct ui *ui, struct ui_pane *p, int key)
 {
-	const char *path = buf_path(app->view.buf), *dir;
-	size_t n;
-
-	if (!app->project)
-		return path;
-	dir = project_dir(app->project);
-	n = strlen(dir);
-	if (strncmp(path, dir, n) == 0 && path[n] == '/')
-		return path + n + 1;
-	return path;
+	return ui_edit_key(ui, key);
 }
 
-/* The status line: file, line:col, lines, then the latest message. */
-static void draw_status(struct ui *ui, int y)
-{
-	const struct app *app = ui->app;
-	struct row r = { .y = y, .width = COLS };
-	attr_t attr = ui->theme.attr[UI_STATUS][0];
-	char *left = NULL;
-	int n;
-
-	if (app->view.buf)
-		n = asprintf(&left, " %s  %zu:%zu  %zu lines  ", display_name(app), app->view.line,
-			     app->view.col, buf_line_count(app->view.buf));
-	else
-		n = asprintf(&left, " no file  ");
-	if (n > 0)
-		put_text(&r, left, (size_t)n, attr);
-	free(left);
-	if (ui->message)
-		put_text(&r, ui->message, strlen(ui->message),
-			 ui->message_error ? ui->theme.attr[UI_ERROR][0] : attr);
-	fill(&r, attr);
-}
-
-void ui_editor_draw(struct ui *ui)
-{
-	const struct view *v = &ui->app->view;
-	size_t rows = LINES > 1 ? (size_t)LINES - 1 : 0;
-	int cy = 0, cx = 0;
-
-	erase();
-	if (LINES < 1 || COLS < 1)
-		return;
-	if (rows && v->buf) {
-		draw_lines(ui, rows, &cy, &cx);
-	} else if (rows) {
-		struct row r = { .y = 0, .width = COLS };
-
-		put_text(&r, "No file is open.", 16, ui->theme.attr[SYN_NONE][0]);
-	}
-	draw_status(ui, LINES - 1);
-	move(cy, cx);
-}
+const struct ui_pane_type ui_editor_pane = {
+	.name = "editor",
+	.title = "Editor",
+	.draw = ed_draw,
+	.key = ed_key,
+	.help = "typing\tinserts (Enter, Tab, Backspace, Delete edit too)\n"
+		"arrows Home End PgUp PgDn\tmove (Ctrl-Home/End: file start/end)\n"
+		"Shift-arrows, Ctrl-Space\tselect (Ctrl-Space starts a selection moves extend)\n"
+		"Ctrl-C Ctrl-X Ctrl-V\tcopy, cut, paste (copy also reaches the local clipboard)\n"
+		"Ctrl-Z Ctrl-Y\tundo, redo\n"
+		"Ctrl-S\tsave\n"
+		"Ctrl-F, F3\tfind (incremental), find next\n"
+		"Ctrl-G\tgo to line\n"
+		"Ctrl-E\tthe ':' command line\n",
+};

@@ -1,89 +1,103 @@
-/* The UI's life: sets the terminal up, joins the event loop (keys from stdin,
- * SIGWINCH, SIGINT and SIGTERM from the loop's signalfd, messages from the
- * bus), draws once per loop iteration when something changed, and always
- * restores the terminal before returning.
+/* The UI's life: sets the terminal up (raw keys, a 25 ms ESC delay,
+ * bracketed paste, the mouse, the theme at the terminal's colour depth),
+ * joins the event loop (keys from stdin, SIGWINCH, SIGINT and SIGTERM from
+ * the loop's signalfd, events from the bus), draws once per loop iteration
+ * when something changed, and always restores the terminal: on quit, on
+ * SIGTERM, and from a crash signal's handler.
  */
 #include <errno.h>
 #include <locale.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "ui/ui-int.h"
 #include "ui/ui.h"
 
-/* The latest MESSAGE or COMMAND_FAILED: copied, the payload is the bus's. */
+/* Modes encide turns on that the terminal must lose again, in one write. */
+#define MODES_ON "\033[?2004h"
+#define MODES_OFF "\033[?2004l\033[?1000l\033[?1002l\033[?1006l"
+
+/* What a crash handler needs to give the terminal back (async-signal-safe
+ * use only: write and tcsetattr). */
+static struct termios saved_tio;
+static bool have_saved_tio;
+static volatile sig_atomic_t screen_on;
+
+static void crash_handler(int signo)
+{
+	static const char restore[] = MODES_OFF "\033[0m\033[?25h\033[?1049l\r\n";
+
+	if (screen_on) {
+		if (write(STDOUT_FILENO, restore, sizeof(restore) - 1) < 0) {
+			/* nothing more can be done from here */
+		}
+		if (have_saved_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	}
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
+static void crash_handlers(bool on)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = on ? crash_handler : SIG_DFL };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* MESSAGE and COMMAND_FAILED: the status line shows the latest. */
 static void on_message(const struct bus_event *ev, void *arg)
 {
 	struct ui *ui = arg;
-	const char *text;
-	bool error;
-	char *copy;
 
 	if (ev->type == EV_MESSAGE) {
 		const struct ev_message *m = ev->payload;
 
-		text = m->text;
-		error = m->level && strcmp(m->level, "error") == 0;
-	} else {
+		ui_say(ui, m->level && strcmp(m->level, "error") == 0, "%s", m->text ? m->text : "");
+	} else if (ev->type == EV_COMMAND_FAILED) {
 		const struct ev_command_failed *f = ev->payload;
 
-		text = f->error;
-		error = true;
+		ui_say(ui, true, "%s", f->error ? f->error : "failed");
+	} else if (ev->type == EV_COMMAND) {
+		const struct ev_command *c = ev->payload;
+
+		if (c->line && strncmp(c->line, "search", 6) == 0)
+			ui->search_hl = true;
+		ui->dirty = true;
+	} else {
+		ui->dirty = true;
 	}
-	copy = strdup(text ? text : "");
-	if (!copy)
-		return; /* keep showing the previous one */
-	free(ui->message);
-	ui->message = copy;
-	ui->message_error = error;
-	ui->dirty = true;
 }
 
-/* A file was opened: the pane shows it from its top. */
-static void on_event(const struct bus_event *ev, void *arg)
+int ui_subscribe(struct ui *ui, enum bus_event_type type, bus_fn *fn)
 {
-	struct ui *ui = arg;
+	int id;
 
-	ui->dirty = true;
-}
-
-/* The screen has a new size: Page Up/Down follow the pane's height. */
-static void resized(struct ui *ui)
-{
-	ui->app->page_lines = ui_editor_rows();
-	ui->dirty = true;
-}
-
-static void on_key(struct ui *ui, int key)
-{
-	const char *line;
-	char *err = NULL;
-
-	if (key == KEY_RESIZE) {
-		resized(ui);
-		return;
-	}
-	line = ui_keymap_lookup(key);
-	if (!line)
-		return;
-	/* A failure is published as COMMAND_FAILED, which the status line shows. */
-	cmd_run_line(ui->app, line, "key", &err);
-	free(err);
-	ui->dirty = true;
+	if (ui->nsubs == sizeof(ui->subs) / sizeof(ui->subs[0]))
+		return -ENOMEM;
+	id = bus_subscribe(ui->app->bus, type, fn, ui);
+	if (id < 0)
+		return -ENOMEM;
+	ui->subs[ui->nsubs++] = id;
+	return 0;
 }
 
 static void on_stdin(int fd, short revents, void *arg)
 {
 	struct ui *ui = arg;
-	int key;
 
-	while (!loop_quitting(ui->app->loop) && (key = wgetch(stdscr)) != ERR)
-		on_key(ui, key);
+	ui_keys_read(ui);
 	if ((revents & (POLLHUP | POLLERR | POLLNVAL)) && !loop_quitting(ui->app->loop)) {
 		/* The terminal went away: nothing more can be read or shown. */
 		bus_emit_quit(ui->app->bus, &(struct ev_quit){ .reason = "terminal closed", .status = 128 + SIGHUP });
@@ -101,7 +115,8 @@ static void on_signal(int signo, void *arg)
 		if ((ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) &&
 		    ws.ws_row > 0 && ws.ws_col > 0)
 			resizeterm(ws.ws_row, ws.ws_col);
-		resized(ui);
+		ui->full_redraw = true;
+		ui->dirty = true;
 		return;
 	}
 	bus_emit_quit(ui->app->bus, &(struct ev_quit){
@@ -117,53 +132,85 @@ static void on_before_sleep(void *arg)
 	if (!ui->dirty || loop_quitting(ui->app->loop))
 		return;
 	ui->dirty = false;
-	ui_editor_draw(ui);
+	ui_draw(ui);
+	ui->app->page_lines = ui->text_rows > 1 ? (size_t)ui->text_rows - 1 : 1;
+	ui_output_winsize(ui);
 	refresh();
+	if (ui->osc) {
+		/* After curses' own output, so the sequence is not split. */
+		fputs(ui->osc, stdout);
+		fflush(stdout);
+		free(ui->osc);
+		ui->osc = NULL;
+	}
 }
 
 /* Puts the terminal in the mode the UI needs. */
 static void terminal_setup(void)
 {
-	raw(); /* every key reaches the keymap: Ctrl-Q, Ctrl-C (no flow control, no ISIG) */
+	raw(); /* every key reaches the keymap: Ctrl-Q, Ctrl-C, Ctrl-Z (no flow control, no ISIG) */
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	curs_set(1);
+	mouseinterval(0);
+	ui_keys_define();
+	fputs(MODES_ON, stdout);
+	fflush(stdout);
 }
 
-int ui_run(struct app *app)
+static void terminal_restore(SCREEN *screen)
+{
+	fputs(MODES_OFF, stdout);
+	fflush(stdout);
+	mousemask(0, NULL);
+	endwin();
+	delscreen(screen);
+	screen_on = 0;
+}
+
+int ui_run(struct app *app, const char *theme)
 {
 	static const int signals[] = { SIGWINCH, SIGINT, SIGTERM };
-	struct ui ui = { .app = app, .top = 1, .dirty = true };
-	int subs[3] = { 0 }, sigs[3] = { 0 }, hook = 0, status = 1, err;
+	static const enum bus_event_type types[] = { EV_MESSAGE, EV_COMMAND_FAILED, EV_COMMAND, EV_FILE_OPENED,
+						     EV_EDIT_APPLIED, EV_FILE_SAVED };
+	struct ui ui = { .app = app, .top = 1, .dirty = true, .zoomed = -1, .focus = PANE_EDITOR, .mouse = true };
+	int sigs[3] = { 0 }, hook = 0, status = 1, err;
 	bool watching = false;
 	SCREEN *screen = NULL;
-	char *errmsg = NULL;
+	char *errmsg = NULL, *theme_err = NULL;
 
 	setlocale(LC_ALL, "");
-	if (ui_theme_default(&ui.theme, &errmsg) < 0)
-		goto out;
+	ui.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		errmsg = strdup("the full-screen UI needs a terminal (without one, run a script with -x)");
 		goto out;
 	}
+	if (ui_keymap_init(&ui) < 0 || ui_debug_attach(&ui) < 0 || ui_output_attach(&ui) < 0)
+		goto nomem;
+	/* A bad theme is reported once the screen is up; the default is used. */
+	if (ui_theme_load(&ui.theme, theme ? theme : "dark", &theme_err) < 0)
+		theme = "dark";
+	ui.theme_name = strdup(theme ? theme : "dark");
+	have_saved_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
 		if (asprintf(&errmsg, "cannot use the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "") < 0)
 			errmsg = NULL;
 		goto out;
 	}
+	screen_on = 1;
+	crash_handlers(true);
 	terminal_setup();
-	ui_theme_start(&ui.theme);
-	resized(&ui);
+	ui.depth = ui_theme_depth();
+	ui_theme_start(&ui.theme, ui.depth);
+	ui.hook = (struct app_ui){ .exec = ui_cmd_exec, .arg = &ui };
+	app->ui = &ui.hook;
+	ui_tree_load(&ui);
 
-	subs[0] = bus_subscribe(app->bus, EV_MESSAGE, on_message, &ui);
-	subs[1] = bus_subscribe(app->bus, EV_COMMAND_FAILED, on_message, &ui);
-	subs[2] = bus_subscribe(app->bus, EV_FILE_OPENED, on_event, &ui);
-	for (size_t i = 0; i < 3; i++)
-		if (subs[i] < 0)
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (ui_subscribe(&ui, types[i], on_message) < 0)
 			goto nomem;
 	for (size_t i = 0; i < 3; i++)
 		if ((sigs[i] = loop_signal_add(app->loop, signals[i], on_signal, &ui)) < 0)
@@ -176,6 +223,10 @@ int ui_run(struct app *app)
 	watching = true;
 	if ((hook = loop_hook_add(app->loop, on_before_sleep, &ui)) < 0)
 		goto nomem;
+	ui_run_line(&ui, ui.mouse ? "mouse on" : "mouse off");
+	ui_config_load(&ui);
+	if (theme_err)
+		ui_say(&ui, true, "%s (using the default theme)", theme_err);
 
 	status = loop_run(app->loop);
 	if (status < 0) {
@@ -187,6 +238,8 @@ int ui_run(struct app *app)
 nomem:
 	errmsg = strdup("out of memory");
 out:
+	ui_edit_typing_end(&ui);
+	app->ui = NULL;
 	if (hook > 0)
 		loop_hook_remove(app->loop, hook);
 	if (watching)
@@ -194,16 +247,25 @@ out:
 	for (size_t i = 0; i < 3; i++)
 		if (sigs[i] > 0)
 			loop_signal_remove(app->loop, sigs[i]);
-	for (size_t i = 0; i < 3; i++)
-		if (subs[i] > 0)
-			bus_unsubscribe(app->bus, subs[i]);
-	if (screen) {
-		endwin();
-		delscreen(screen);
-	}
+	for (size_t i = 0; i < ui.nsubs; i++)
+		bus_unsubscribe(app->bus, ui.subs[i]);
+	if (screen)
+		terminal_restore(screen);
+	crash_handlers(false);
 	if (errmsg)
 		fprintf(stderr, "encide: %s\n", errmsg);
 	free(errmsg);
+	free(theme_err);
+	free(ui.theme_name);
 	free(ui.message);
+	free(ui.views);
+	free(ui.clip);
+	free(ui.osc);
+	free(ui.paste);
+	ui_prompt_free(&ui);
+	ui_keymap_free(&ui);
+	ui_debug_free(&ui);
+	ui_output_free(&ui);
+	ui_tree_free(&ui);
 	return status;
 }

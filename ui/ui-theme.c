@@ -1,6 +1,8 @@
 /* Colour themes: parsing the small "element = colours attributes" format
- * (documented in themes/default.theme, which is compiled in) and turning a
- * theme into curses attributes with as few colour pairs as it needs.
+ * (written up in themes/dark.theme), the built-in themes, the terminal's
+ * colour depth, and turning a theme into curses attributes with as few
+ * colour pairs as it needs. Every colour has a 24-bit, a 256-colour and an
+ * 8-colour value; the depth the terminal has chooses one.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,34 +12,28 @@
 
 #include "ui/ui-int.h"
 
-/* themes/default.theme, embedded by themes.S (NUL-terminated). */
-extern const char ui_default_theme[];
+/* themes/NAME.theme, embedded by themes.S (NUL-terminated). */
+extern const char ui_theme_dark[], ui_theme_light[], ui_theme_high_contrast[], ui_theme_vc6[];
 
+const char *const ui_theme_names[] = { "dark", "light", "high-contrast", "vc6", NULL };
+static const char *const theme_texts[] = { ui_theme_dark, ui_theme_light, ui_theme_high_contrast, ui_theme_vc6 };
+
+/* The 8 basic colours: their names, and what they are at the other depths
+ * (xterm's default palette). */
 static const struct {
 	const char *name; /* as written in a theme */
-	short color;      /* COLOR_*, -1 for the terminal's default */
-} colors[] = {
-	{ "default", -1 },
-	{ "black", COLOR_BLACK },
-	{ "red", COLOR_RED },
-	{ "green", COLOR_GREEN },
-	{ "yellow", COLOR_YELLOW },
-	{ "blue", COLOR_BLUE },
-	{ "magenta", COLOR_MAGENTA },
-	{ "cyan", COLOR_CYAN },
-	{ "white", COLOR_WHITE },
+	int32_t rgb;      /* 24-bit value */
+} basic[8] = {
+	{ "black", 0x000000 }, { "red", 0xcd0000 },     { "green", 0x00cd00 }, { "yellow", 0xcdcd00 },
+	{ "blue", 0x0000ee },  { "magenta", 0xcd00cd }, { "cyan", 0x00cdcd },  { "white", 0xe5e5e5 },
 };
 
 static const struct {
 	const char *name; /* as written in a theme */
 	attr_t attr;      /* the curses attribute */
 } attributes[] = {
-	{ "bold", A_BOLD },
-	{ "dim", A_DIM },
-	{ "italic", A_ITALIC },
-	{ "underline", A_UNDERLINE },
-	{ "reverse", A_REVERSE },
-	{ "standout", A_STANDOUT },
+	{ "bold", A_BOLD },           { "dim", A_DIM },         { "italic", A_ITALIC },
+	{ "underline", A_UNDERLINE }, { "reverse", A_REVERSE }, { "standout", A_STANDOUT },
 };
 
 static const char *const ui_names[UI__COUNT - SYN__COUNT] = {
@@ -46,6 +42,17 @@ static const char *const ui_names[UI__COUNT - SYN__COUNT] = {
 	[UI_STATUS - SYN__COUNT] = "status",
 	[UI_ERROR - SYN__COUNT] = "error",
 	[UI_SUPERSEDED - SYN__COUNT] = "superseded",
+	[UI_TITLE - SYN__COUNT] = "title",
+	[UI_TITLE_FOCUS - SYN__COUNT] = "title-focus",
+	[UI_BORDER - SYN__COUNT] = "border",
+	[UI_SELECTION - SYN__COUNT] = "selection",
+	[UI_SEARCH - SYN__COUNT] = "search",
+	[UI_BREAKPOINT - SYN__COUNT] = "breakpoint",
+	[UI_EXECUTION - SYN__COUNT] = "execution",
+	[UI_DIAG_ERROR - SYN__COUNT] = "diag-error",
+	[UI_DIAG_WARNING - SYN__COUNT] = "diag-warning",
+	[UI_LIST_SELECTED - SYN__COUNT] = "list-selected",
+	[UI_PROMPT - SYN__COUNT] = "prompt",
 };
 
 const char *ui_theme_elem_name(enum ui_elem elem)
@@ -55,17 +62,6 @@ const char *ui_theme_elem_name(enum ui_elem elem)
 	if ((int)elem < SYN__COUNT)
 		return syn_class_name((enum syn_class)elem);
 	return ui_names[elem - SYN__COUNT];
-}
-
-static int color_by_name(const char *word, short *out)
-{
-	for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++) {
-		if (strcmp(word, colors[i].name) == 0) {
-			*out = colors[i].color;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 /* Sets *errmsg to "name:line: what" and returns -EINVAL. */
@@ -86,20 +82,67 @@ static int syntax_error(char **errmsg, const char *name, int line, const char *f
 	return -EINVAL;
 }
 
+/* A basic colour's index, -1 for "default", -2 when word is neither. */
+static int basic_index(const char *word)
+{
+	if (strcmp(word, "default") == 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		if (strcmp(word, basic[i].name) == 0)
+			return i;
+	return -2;
+}
+
+/* Parses a colour word: NAME, "default", or #RRGGBB/N/NAME. 0, or -1 with
+ * *why set. */
+static int parse_color(const char *word, struct ui_color *out, const char **why)
+{
+	unsigned rgb, idx;
+	char name[16];
+	int b, n = 0;
+
+	b = basic_index(word);
+	if (b >= -1) {
+		*out = (struct ui_color){ { b < 0 ? -1 : basic[b].rgb, b, b } };
+		return 0;
+	}
+	if (word[0] != '#') {
+		*why = "not a colour";
+		return -1;
+	}
+	if (sscanf(word, "#%6x/%u/%15[a-z]%n", &rgb, &idx, name, &n) != 3 || word[n] != '\0' ||
+	    strspn(word + 1, "0123456789abcdefABCDEF") != 6) {
+		*why = "a colour is #RRGGBB/N/NAME (24-bit, 256-colour index, basic colour)";
+		return -1;
+	}
+	if (idx > 255) {
+		*why = "the 256-colour index is past 255";
+		return -1;
+	}
+	b = basic_index(name);
+	if (b < -1) {
+		*why = "the 8-colour value is not one of default black red green yellow blue magenta cyan white";
+		return -1;
+	}
+	*out = (struct ui_color){ { (int32_t)rgb, (int32_t)idx, b } };
+	return 0;
+}
+
 /* Parses the words after '=' of one line into *st. */
 static int parse_style(struct ui_style *st, char *words, const char *name, int line, char **errmsg)
 {
-	bool want_bg = false, have_fg = false;
+	bool want_bg = false;
 	char *save = NULL;
 
-	*st = (struct ui_style){ .fg = -1, .bg = -1 };
+	*st = (struct ui_style){ .fg = { { -1, -1, -1 } }, .bg = { { -1, -1, -1 } } };
 	for (char *w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-		short c;
+		struct ui_color c;
+		const char *why = NULL;
 		size_t i;
 
 		if (want_bg) {
-			if (color_by_name(w, &c) < 0)
-				return syntax_error(errmsg, name, line, "unknown colour '%s' after 'on'", w);
+			if (parse_color(w, &c, &why) < 0)
+				return syntax_error(errmsg, name, line, "'%s' after 'on': %s", w, why);
 			st->bg = c;
 			st->has_bg = true;
 			want_bg = false;
@@ -111,24 +154,22 @@ static int parse_style(struct ui_style *st, char *words, const char *name, int l
 			want_bg = true;
 			continue;
 		}
-		if (color_by_name(w, &c) == 0) {
-			if (have_fg)
-				return syntax_error(errmsg, name, line,
-						    "a second foreground colour '%s' (for the background: 'on %s')",
-						    w, w);
-			st->fg = c;
-			have_fg = true;
-			continue;
-		}
 		for (i = 0; i < sizeof(attributes) / sizeof(attributes[0]); i++)
 			if (strcmp(w, attributes[i].name) == 0)
 				break;
-		if (i == sizeof(attributes) / sizeof(attributes[0]))
+		if (i < sizeof(attributes) / sizeof(attributes[0])) {
+			st->attrs |= attributes[i].attr;
+			continue;
+		}
+		if (parse_color(w, &c, &why) < 0)
 			return syntax_error(errmsg, name, line,
-					    "unknown word '%s' (a colour: default black red green yellow "
-					    "blue magenta cyan white; or bold dim italic underline reverse standout)",
-					    w);
-		st->attrs |= attributes[i].attr;
+					    "'%s': %s (or an attribute: bold dim italic underline reverse standout)",
+					    w, why);
+		if (st->has_fg)
+			return syntax_error(errmsg, name, line,
+					    "a second foreground colour '%s' (for the background: 'on %s')", w, w);
+		st->fg = c;
+		st->has_fg = true;
 	}
 	if (want_bg)
 		return syntax_error(errmsg, name, line, "'on' without a colour");
@@ -137,7 +178,7 @@ static int parse_style(struct ui_style *st, char *words, const char *name, int l
 
 int ui_theme_parse(struct ui_theme *out, const char *text, const char *name, char **errmsg)
 {
-	struct ui_theme theme;
+	struct ui_theme theme = *out;
 	char *copy = strdup(text), *save = NULL, *eq, *key, *end;
 	int line = 0, err = 0;
 
@@ -146,9 +187,6 @@ int ui_theme_parse(struct ui_theme *out, const char *text, const char *name, cha
 		*errmsg = strdup("out of memory");
 		return -ENOMEM;
 	}
-	for (int e = 0; e < UI__COUNT; e++)
-		theme.style[e] = (struct ui_style){ .fg = -1, .bg = -1 };
-
 	/* strtok_r would skip empty lines and so lose count: split by hand. */
 	for (char *l = copy; l; l = save) {
 		int e;
@@ -157,8 +195,14 @@ int ui_theme_parse(struct ui_theme *out, const char *text, const char *name, cha
 		save = strchr(l, '\n');
 		if (save)
 			*save++ = '\0';
-		if ((end = strchr(l, '#')))
-			*end = '\0';
+		/* A comment is '#' at the start or after a blank, unless it is a
+		 * colour (#RRGGBB). */
+		for (end = l; (end = strchr(end, '#')); end++)
+			if ((end == l || end[-1] == ' ' || end[-1] == '\t') &&
+			    strspn(end + 1, "0123456789abcdefABCDEF") < 6) {
+				*end = '\0';
+				break;
+			}
 		key = l + strspn(l, " \t\r");
 		if (!*key)
 			continue;
@@ -192,51 +236,156 @@ out:
 	return err;
 }
 
-int ui_theme_default(struct ui_theme *out, char **errmsg)
+/* An empty theme: every element plain. */
+static void theme_clear(struct ui_theme *t)
 {
-	return ui_theme_parse(out, ui_default_theme, "default.theme", errmsg);
+	for (int e = 0; e < UI__COUNT; e++)
+		t->style[e] = (struct ui_style){ .fg = { { -1, -1, -1 } }, .bg = { { -1, -1, -1 } } };
 }
 
-/* A colour pair for fg on bg, shared by every element that uses the same
- * two; 0 (no colour) when the terminal has no pairs left. */
-static short pair_for(short pairs[9][9], short *next, short fg, short bg)
+/* Reads a theme file into a new string; NULL with *errmsg. */
+static char *read_file(const char *path, char **errmsg)
 {
-	short *p = &pairs[fg + 1][bg + 1];
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
 
+	if (!f) {
+		if (asprintf(errmsg, "theme '%s': %s", path, strerror(errno)) < 0)
+			*errmsg = NULL;
+		return NULL;
+	}
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *t = realloc(text, cap = cap ? 2 * cap : 8192);
+
+			if (!t) {
+				free(text);
+				fclose(f);
+				*errmsg = strdup("out of memory");
+				return NULL;
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	text[len] = '\0';
+	fclose(f);
+	return text;
+}
+
+int ui_theme_load(struct ui_theme *out, const char *name, char **errmsg)
+{
+	struct ui_theme t;
+	char *text = NULL, *path = NULL, *err2 = NULL;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int err;
+
+	*errmsg = NULL;
+	theme_clear(&t);
+	/* The default first: a theme file need not name every element. */
+	err = ui_theme_parse(&t, ui_theme_dark, "dark.theme", errmsg);
+	if (err < 0)
+		return err;
+	*out = t;
+	for (size_t i = 0; ui_theme_names[i]; i++)
+		if (strcmp(name, ui_theme_names[i]) == 0)
+			return ui_theme_parse(out, theme_texts[i], name, errmsg) < 0 ? -EINVAL : 0;
+	/* A file: as given when it has a '/', else the user's themes folder. */
+	if (strchr(name, '/'))
+		path = strdup(name);
+	else if (xdg && *xdg)
+		err = asprintf(&path, "%s/encide/themes/%s.theme", xdg, name);
+	else
+		err = asprintf(&path, "%s/.config/encide/themes/%s.theme", home ? home : "", name);
+	if (err < 0 || !path) {
+		*errmsg = strdup("out of memory");
+		return -ENOMEM;
+	}
+	text = read_file(path, &err2);
+	if (!text) {
+		if (asprintf(errmsg, "no theme '%s' (built in: dark light high-contrast vc6; %s)", name,
+			     err2 ? err2 : "cannot read it") < 0)
+			*errmsg = NULL;
+		err = -ENOENT;
+	} else if ((err = ui_theme_parse(&t, text, path, errmsg)) == 0) {
+		*out = t;
+	}
+	free(err2);
+	free(text);
+	free(path);
+	return err;
+}
+
+enum ui_depth ui_theme_depth(void)
+{
+	const char *ct = getenv("COLORTERM");
+
+	/* COLORS is known only once colours are started. */
+	if (!has_colors() || start_color() == ERR || COLORS < 8)
+		return UI_DEPTH_NONE;
+	/* Direct colour in terminfo (xterm-direct): colour numbers are RGB. */
+	if (COLORS >= 0x1000000)
+		return UI_DEPTH_TRUE;
+	(void)ct; /* COLORTERM alone cannot make curses emit 24-bit colours: see main */
+	if (COLORS >= 256)
+		return UI_DEPTH_256;
+	return UI_DEPTH_8;
+}
+
+/* Colour pairs made so far, shared by every element that uses the same two. */
+struct pairs {
+	int fg[255], bg[255]; /* the colours of pair i + 1 */
+	int n;                /* pairs made */
+};
+
+/* A pair for fg on bg (-1: default); 0 (no colour) when none is left. */
+static int pair_for(struct pairs *ps, int fg, int bg)
+{
 	if (fg < 0 && bg < 0)
 		return 0;
-	if (*p == 0 && *next < COLOR_PAIRS && init_pair(*next, fg, bg) == OK)
-		*p = (*next)++;
-	return *p;
+	for (int i = 0; i < ps->n; i++)
+		if (ps->fg[i] == fg && ps->bg[i] == bg)
+			return i + 1;
+	if (ps->n >= 255 || ps->n + 1 >= COLOR_PAIRS || init_extended_pair(ps->n + 1, fg, bg) != OK)
+		return 0;
+	ps->fg[ps->n] = fg;
+	ps->bg[ps->n] = bg;
+	return ++ps->n;
 }
 
-void ui_theme_start(struct ui_theme *theme)
+void ui_theme_start(struct ui_theme *theme, enum ui_depth depth)
 {
-	const struct ui_style *cl = &theme->style[UI_CURSORLINE];
-	short pairs[9][9] = { { 0 } }, next = 1;
+	const struct ui_style *cl = &theme->style[UI_CURSORLINE], *normal = &theme->style[SYN_NONE];
+	static struct pairs ps;
 	bool defaults;
+	int d = depth < UI_DEPTH_NONE ? (int)depth : 0;
 
 	for (int e = 0; e < UI__COUNT; e++) {
 		theme->attr[e][0] = theme->style[e].attrs;
 		theme->attr[e][1] = theme->style[e].attrs | cl->attrs;
 	}
-	if (!has_colors() || start_color() == ERR)
+	if (depth == UI_DEPTH_NONE || !has_colors() || start_color() == ERR)
 		return;
+	ps.n = 0;
 	/* Without default colours, "default" is white on black. */
 	defaults = use_default_colors() == OK;
 	for (int e = 0; e < UI__COUNT; e++) {
 		/* Unset colours are normal's: a theme may give the whole screen a background. */
-		const struct ui_style *st = &theme->style[e], *normal = &theme->style[SYN_NONE];
-		short fg = st->fg < 0 ? normal->fg : st->fg;
-		short bg = st->has_bg ? st->bg : normal->bg;
-		short clbg = cl->has_bg ? cl->bg : bg;
+		const struct ui_style *st = &theme->style[e];
+		int fg = st->has_fg ? st->fg.v[d] : normal->fg.v[d];
+		int bg = st->has_bg ? st->bg.v[d] : normal->bg.v[d];
+		int clbg = cl->has_bg ? cl->bg.v[d] : bg;
 
+		if (!st->has_bg && e != SYN_NONE && e >= SYN__COUNT && e != UI_LINENR)
+			clbg = bg; /* the UI's parts do not take the cursor line's background */
 		if (!defaults) {
 			fg = fg < 0 ? COLOR_WHITE : fg;
 			bg = bg < 0 ? COLOR_BLACK : bg;
 			clbg = clbg < 0 ? COLOR_BLACK : clbg;
 		}
-		theme->attr[e][0] |= COLOR_PAIR(pair_for(pairs, &next, fg, bg));
-		theme->attr[e][1] |= COLOR_PAIR(pair_for(pairs, &next, fg, clbg));
+		theme->attr[e][0] |= COLOR_PAIR(pair_for(&ps, fg, bg));
+		theme->attr[e][1] |= COLOR_PAIR(pair_for(&ps, fg, clbg));
 	}
 }

@@ -9,9 +9,11 @@
 
 /* Runs the full-screen UI on app (its view may have no buffer) until a quit
  * command or SIGINT/SIGTERM; the terminal is restored before it returns.
+ * theme names the colour theme (NULL: the default, dark); a bad one is
+ * reported on the status line and the default is used.
  * Returns the exit status: 0 after quit, 128 + the signal's number after a
  * signal (129 when the terminal goes away), 1 when the terminal cannot be
  * used (the reason is printed on stderr). */
-int ui_run(struct app *app);
+int ui_run(struct app *app, const char *theme);
 
 #endif

@@ -1,0 +1,289 @@
+/* The commands behind the VC-style debugging keys, where gdb has no single
+ * command: go (F5: build if needed and start, or continue; with a location,
+ * Ctrl-F10's run to cursor), break-toggle (F9), and the watch list (gdb's
+ * display/undisplay), which the UI's watch pane shows. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cmd-int.h"
+#include "build/build.h"
+#include "debugger/debugger.h"
+#include "editor/editor.h"
+
+/* What `go` does once the build it started has finished. */
+struct go_state {
+	struct app *app;  /* the session */
+	char *location;   /* run to here (a temporary breakpoint), or NULL */
+};
+
+/* Starts the program (after a temporary breakpoint at location); the
+ * pending command then ends when it stops. 0 or negative with *errmsg. */
+static int go_start(struct app *app, const char *location, char **errmsg)
+{
+	char *none[] = { NULL };
+	int err, id;
+
+	*errmsg = NULL;
+	if ((err = debug_program(app, errmsg)) < 0)
+		return err;
+	if (location && (err = dbg_break(app->dbg, location, true, &id, errmsg)) < 0)
+		return err;
+	if ((err = dbg_run(app->dbg, none, false, errmsg)) < 0)
+		return err;
+	app->pending.waits_for_stop = true;
+	return 0;
+}
+
+static void go_built(void *arg, int status, const char *msg)
+{
+	struct go_state *st = arg;
+	struct app *app = st->app;
+	char *err = NULL;
+
+	if (!app->pending.active) {
+		/* Another command replaced this one: do nothing more. */
+	} else if (status < 0) {
+		cmd_finish(app, status, msg ? msg : "go: the build failed");
+	} else if (go_start(app, st->location, &err) < 0) {
+		char *text = NULL;
+
+		if (asprintf(&text, "go: %s", err ? err : "cannot start the program") < 0)
+			text = NULL;
+		cmd_finish(app, -1, text ? text : "go: cannot start the program");
+		free(text);
+	} else if (dbg_state(app->dbg) != DBG_RUNNING) {
+		cmd_finish(app, 0, NULL); /* it stopped (or ended) at once */
+	}
+	free(err);
+	free(st->location);
+	free(st);
+}
+
+static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	const char *location = argc > 1 ? argv[1] : NULL;
+	struct go_state *st;
+	char *msg = NULL;
+	int err;
+
+	switch (dbg_state(app->dbg)) {
+	case DBG_RUNNING:
+		return cmd_error(ctx, "go: the program is running ('interrupt' stops it)");
+	case DBG_STOPPED:
+		err = location ? dbg_until(app->dbg, location, &msg) : dbg_continue(app->dbg, &msg);
+		break;
+	case DBG_IDLE:
+	default:
+		if (!app->project) {
+			err = go_start(app, location, &msg);
+			break;
+		}
+		/* Build first (nothing is compiled when nothing changed), then run. */
+		st = calloc(1, sizeof(*st));
+		if (!st || (location && !(st->location = strdup(location)))) {
+			free(st);
+			return cmd_error(ctx, "go: out of memory");
+		}
+		st->app = app;
+		if (project_build(app->project, app->loop, app->bus, &(struct build_opts){ 0 }, go_built, st, &msg) < 0) {
+			cmd_error(ctx, "go: %s", msg ? msg : "cannot build");
+			free(msg);
+			free(st->location);
+			free(st);
+			return -1;
+		}
+		return CMD_PENDING;
+	}
+	if (err < 0) {
+		cmd_error(ctx, "go: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	free(msg);
+	if (dbg_state(app->dbg) == DBG_RUNNING) {
+		app->pending.waits_for_stop = true;
+		return CMD_PENDING;
+	}
+	return 0;
+}
+
+const struct cmd_entry cmd_go_entry = {
+	.name = "go",
+	.usage = "[LOCATION]",
+	.help = "Continue, or build if needed and start the program; with LOCATION, run to it (run to cursor)",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_go,
+};
+
+/* True when a and b name the same file. */
+static bool same_file(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (!a || !b)
+		return false;
+	if (strcmp(a, b) == 0)
+		return true;
+	return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+static int cmd_break_toggle(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	const struct dbg_bp_info *list;
+	char location[PATH_MAX + 32], file[PATH_MAX + 32], *msg = NULL, *colon;
+	long line = 0;
+	size_t n;
+	int id, err;
+
+	if (argc > 1) {
+		snprintf(location, sizeof(location), "%s", argv[1]);
+	} else if (app->view.buf) {
+		snprintf(location, sizeof(location), "%s:%zu", buf_path(app->view.buf), app->view.line);
+	} else {
+		return cmd_error(ctx, "break-toggle: where? (FILE:LINE, or open a file)");
+	}
+	if ((err = debug_program(app, &msg)) < 0) {
+		cmd_error(ctx, "break-toggle: %s", msg ? msg : "no program");
+		free(msg);
+		return -1;
+	}
+	/* FILE:LINE: an existing breakpoint there (as asked or as resolved) goes. */
+	snprintf(file, sizeof(file), "%s", location);
+	colon = strrchr(file, ':');
+	if (colon) {
+		*colon = '\0';
+		line = strtol(colon + 1, NULL, 10);
+	}
+	n = dbg_break_list(app->dbg, &list);
+	for (size_t i = 0; i < n; i++) {
+		bool here = strcmp(list[i].location, location) == 0 ||
+			    (colon && line > 0 && list[i].line == line && same_file(list[i].file, file));
+
+		if (!here)
+			continue;
+		id = list[i].id;
+		if (dbg_break_delete(app->dbg, id, &msg) < 0) {
+			cmd_error(ctx, "break-toggle: %s", msg ? msg : "cannot delete");
+			free(msg);
+			return -1;
+		}
+		cmd_print(ctx, "Deleted breakpoint %d", id);
+		return 0;
+	}
+	if ((err = dbg_break(app->dbg, location, false, &id, &msg)) < 0) {
+		cmd_error(ctx, "break-toggle: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	n = dbg_break_list(app->dbg, &list);
+	for (size_t i = 0; i < n; i++)
+		if (list[i].id == id)
+			cmd_print(ctx, "Breakpoint %d at %s:%d", id, list[i].file ? list[i].file : location, list[i].line);
+	return 0;
+}
+
+const struct cmd_entry cmd_break_toggle_entry = {
+	.name = "break-toggle",
+	.usage = "[FILE:LINE]",
+	.help = "Set a breakpoint on the line (default: the cursor's), or delete the one there",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_break_toggle,
+};
+
+/* Prints display n (1-based) the way gdb does: "N: EXPR = VALUE". */
+static void display_show(struct cmd_ctx *ctx, size_t n)
+{
+	const char *expr = ctx->app->displays[n - 1];
+	char *value = NULL, *msg = NULL;
+
+	if (dbg_eval(ctx->app->dbg, expr, &value, &msg) == 0)
+		cmd_print(ctx, "%zu: %s = %s", n, expr, value);
+	else
+		cmd_print(ctx, "%zu: %s = <%s>", n, expr, msg ? msg : "error");
+	free(value);
+	free(msg);
+}
+
+static int cmd_display(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	size_t len = 1;
+	char *expr, **v;
+
+	if (argc == 1) {
+		for (size_t i = 0; i < app->ndisplays; i++)
+			display_show(ctx, i + 1);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	expr = calloc(1, len);
+	v = realloc(app->displays, (app->ndisplays + 1) * sizeof(*v));
+	if (!expr || !v) {
+		free(expr);
+		if (v)
+			app->displays = v;
+		return cmd_error(ctx, "display: out of memory");
+	}
+	for (int i = 1; i < argc; i++) {
+		strcat(expr, argv[i]);
+		if (i + 1 < argc)
+			strcat(expr, " ");
+	}
+	app->displays = v;
+	v[app->ndisplays++] = expr;
+	display_show(ctx, app->ndisplays);
+	return 0;
+}
+
+const struct cmd_entry cmd_display_entry = {
+	.name = "display",
+	.usage = "[EXPRESSION]",
+	.help = "Add EXPRESSION to the watch list (shown at every stop); without it, print the list",
+	.min_args = 0,
+	.max_args = -1,
+	.exec = cmd_display,
+};
+
+void display_release(struct app *app)
+{
+	for (size_t i = 0; i < app->ndisplays; i++)
+		free(app->displays[i]);
+	free(app->displays);
+	app->displays = NULL;
+	app->ndisplays = 0;
+}
+
+static int cmd_undisplay(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	char *end;
+	long n;
+
+	if (argc == 1) {
+		display_release(app);
+		return 0;
+	}
+	n = strtol(argv[1], &end, 10);
+	if (*end || n < 1 || (size_t)n > app->ndisplays)
+		return cmd_error(ctx, "undisplay: '%s' is not a watch number (1 to %zu)", argv[1], app->ndisplays);
+	free(app->displays[n - 1]);
+	memmove(&app->displays[n - 1], &app->displays[n], (app->ndisplays - (size_t)n) * sizeof(*app->displays));
+	app->ndisplays--;
+	return 0;
+}
+
+const struct cmd_entry cmd_undisplay_entry = {
+	.name = "undisplay",
+	.usage = "[N]",
+	.help = "Remove watch N from the watch list (all without N)",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_undisplay,
+};

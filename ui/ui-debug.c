@@ -1,0 +1,633 @@
+/* The debugger's panes: the call stack (frames that run code an apply
+ * replaced are drawn in the theme's superseded colour with their <updNNN>
+ * label), locals and the watch list as one expandable tree (structs,
+ * arrays and pointers open with Enter), breakpoints, and threads. They are
+ * read from the debugger only when it changed (a stop, a frame or thread
+ * chosen, an apply), never on every draw, and choosing a frame or a stop
+ * shows its source in the editor.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ui/ui-int.h"
+
+#define MAX_FRAMES 256
+#define MAX_DEPTH 6  /* nesting shown in the locals tree */
+#define MAX_CHILDREN 64
+
+/*
+ * Superseded frames. GAP (until the debugger or enc/ reports a frame's
+ * generation and whether it is superseded): the UI keeps, per function,
+ * how many frames FRAME_SUPERSEDED left in old code and of which
+ * generation, minus the FRAME_REMAPPED upgrades that followed; the
+ * outermost frames of that function are the old ones (the callers wait
+ * for the inner calls, which are upgraded first).
+ */
+static void superseded_add(struct ui *ui, const char *fn, unsigned gen)
+{
+	char **f = realloc(ui->superseded_fns, (ui->nsuperseded + 1) * sizeof(*f));
+	unsigned *g;
+
+	if (!f)
+		return;
+	ui->superseded_fns = f;
+	g = realloc(ui->superseded_gen, (ui->nsuperseded + 1) * sizeof(*g));
+	if (!g)
+		return;
+	ui->superseded_gen = g;
+	if ((f[ui->nsuperseded] = strdup(fn ? fn : "??"))) {
+		g[ui->nsuperseded] = gen;
+		ui->nsuperseded++;
+	}
+}
+
+static void superseded_drop(struct ui *ui, const char *fn)
+{
+	for (size_t i = ui->nsuperseded; i-- > 0;)
+		if (strcmp(ui->superseded_fns[i], fn ? fn : "??") == 0) {
+			free(ui->superseded_fns[i]);
+			memmove(&ui->superseded_fns[i], &ui->superseded_fns[i + 1],
+				(ui->nsuperseded - i - 1) * sizeof(char *));
+			memmove(&ui->superseded_gen[i], &ui->superseded_gen[i + 1],
+				(ui->nsuperseded - i - 1) * sizeof(unsigned));
+			ui->nsuperseded--;
+			return;
+		}
+}
+
+static void superseded_clear(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nsuperseded; i++)
+		free(ui->superseded_fns[i]);
+	free(ui->superseded_fns);
+	free(ui->superseded_gen);
+	ui->superseded_fns = NULL;
+	ui->superseded_gen = NULL;
+	ui->nsuperseded = 0;
+}
+
+/* Marks the outermost frames of each superseded function as old. */
+static void frames_mark_old(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nframes; i++) {
+		ui->frame_old[i] = false;
+		ui->frame_gen[i] = 0;
+	}
+	for (size_t s = 0; s < ui->nsuperseded; s++) {
+		for (size_t i = ui->nframes; i-- > 0;) {
+			const char *fn = ui->frames[i].function;
+
+			if (fn && !ui->frame_old[i] && strcmp(fn, ui->superseded_fns[s]) == 0) {
+				ui->frame_old[i] = true;
+				ui->frame_gen[i] = ui->superseded_gen[s];
+				break;
+			}
+		}
+	}
+}
+
+/* Is an apply's batch of frame events under way (before its ENC_APPLIED)? */
+static bool in_apply;
+
+static void on_event(const struct bus_event *ev, void *arg)
+{
+	struct ui *ui = arg;
+
+	ui->dirty = true;
+	switch (ev->type) {
+	case EV_INFERIOR_STARTED:
+		superseded_clear(ui);
+		break;
+	case EV_INFERIOR_STOPPED: {
+		/* Lines of the stop are those of the buffers as they are now. */
+		uint64_t *v = realloc(ui->stop_version, (ui->app->nbufs + 1) * sizeof(*v));
+
+		if (v) {
+			ui->stop_version = v;
+			for (size_t i = 0; i < ui->app->nbufs; i++)
+				v[i] = buf_version(ui->app->bufs[i]);
+			ui->nstop_version = ui->app->nbufs;
+		}
+		ui->stops++;
+		ui->follow = true;
+		break;
+	}
+	case EV_FRAME_SUPERSEDED: {
+		const struct ev_frame_superseded *e = ev->payload;
+
+		in_apply = true;
+		superseded_add(ui, e->function, (unsigned)e->generation);
+		ui->stops++;
+		break;
+	}
+	case EV_FRAME_REMAPPED: {
+		const struct ev_frame_remapped *e = ev->payload;
+
+		if (!in_apply)
+			superseded_drop(ui, e->function);
+		ui->stops++;
+		break;
+	}
+	case EV_ENC_APPLIED:
+	case EV_ENC_REJECTED:
+		in_apply = false;
+		ui->stops++;
+		break;
+	case EV_COMMAND: {
+		const struct ev_command *e = ev->payload;
+
+		/* print x = 3, set var...: values may have changed. */
+		if (e->source && strcmp(e->source, "key") != 0)
+			ui->vars_stale = true;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+int ui_debug_attach(struct ui *ui)
+{
+	static const enum bus_event_type types[] = { EV_INFERIOR_STARTED, EV_INFERIOR_STOPPED, EV_INFERIOR_EXITED,
+						     EV_FRAME_SUPERSEDED, EV_FRAME_REMAPPED, EV_ENC_APPLIED,
+						     EV_ENC_REJECTED, EV_BREAKPOINT_SET, EV_THREAD_NEW,
+						     EV_THREAD_EXITED, EV_COMMAND };
+
+	in_apply = false;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (ui_subscribe(ui, types[i], on_event) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static void vars_free(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nvars; i++) {
+		free(ui->vars[i].name);
+		free(ui->vars[i].expr);
+		free(ui->vars[i].value);
+	}
+	free(ui->vars);
+	ui->vars = NULL;
+	ui->nvars = 0;
+}
+
+void ui_debug_free(struct ui *ui)
+{
+	vars_free(ui);
+	free(ui->frames);
+	free(ui->frame_gen);
+	free(ui->frame_old);
+	free(ui->threads);
+	free(ui->stop_version);
+	for (size_t i = 0; i < ui->nopen; i++)
+		free(ui->open_exprs[i]);
+	free(ui->open_exprs);
+	superseded_clear(ui);
+}
+
+static bool is_open(const struct ui *ui, const char *expr)
+{
+	for (size_t i = 0; i < ui->nopen; i++)
+		if (strcmp(ui->open_exprs[i], expr) == 0)
+			return true;
+	return false;
+}
+
+/* A value that has parts to show: {...}, or a non-null pointer. */
+static bool can_open(const char *value)
+{
+	const char *h = strstr(value, "*) 0x");
+
+	if (value[0] == '{')
+		return true;
+	return value[0] == '(' && h && h[5] && !(h[5] == '0' && (h[6] == '\0' || h[6] == ' '));
+}
+
+static void var_add(struct ui *ui, const char *name, const char *expr, const char *value, int depth, bool watch);
+
+/* The top-level parts of a {...} value: "a = 1, b = {2, 3}" -> each part. */
+static void add_parts(struct ui *ui, const char *expr, const char *value, int depth)
+{
+	const char *p = value + 1;
+	int index = 0;
+
+	while (*p && *p != '}' && index < MAX_CHILDREN) {
+		const char *start, *eq = NULL;
+		int nest = 0;
+		bool quoted = false;
+		char *part, *name, *sub;
+
+		while (*p == ' ')
+			p++;
+		start = p;
+		for (; *p && (nest > 0 || quoted || (*p != ',' && *p != '}')); p++) {
+			if (*p == '"' && p[-1] != '\\')
+				quoted = !quoted;
+			else if (!quoted && (*p == '{' || *p == '('))
+				nest++;
+			else if (!quoted && (*p == '}' || *p == ')'))
+				nest--;
+			else if (!quoted && !nest && !eq && p[0] == ' ' && p[1] == '=' && p[2] == ' ')
+				eq = p;
+		}
+		part = strndup(start, (size_t)(p - start));
+		if (*p == ',')
+			p++;
+		if (!part)
+			return;
+		name = sub = NULL;
+		if (eq && asprintf(&name, "%.*s", (int)(eq - start), start) >= 0 &&
+		    asprintf(&sub, "%s.%s", expr, name) >= 0) {
+			var_add(ui, name, sub, part + (eq - start) + 3, depth, false);
+		} else if (!eq && asprintf(&name, "[%d]", index) >= 0 && asprintf(&sub, "%s[%d]", expr, index) >= 0) {
+			var_add(ui, name, sub, part, depth, false);
+		}
+		free(name);
+		free(sub);
+		free(part);
+		index++;
+	}
+}
+
+/* Adds a row and, when the user opened it, its parts. */
+static void var_add(struct ui *ui, const char *name, const char *expr, const char *value, int depth, bool watch)
+{
+	struct ui_var *v = realloc(ui->vars, (ui->nvars + 1) * sizeof(*v));
+
+	if (!v)
+		return;
+	ui->vars = v;
+	v = &ui->vars[ui->nvars];
+	*v = (struct ui_var){ .name = strdup(name), .expr = strdup(expr), .value = strdup(value),
+			      .depth = depth, .can_open = can_open(value), .watch = watch };
+	if (!v->name || !v->expr || !v->value) {
+		free(v->name);
+		free(v->expr);
+		free(v->value);
+		return;
+	}
+	ui->nvars++;
+	v->open = v->can_open && is_open(ui, expr);
+	if (!v->open || depth >= MAX_DEPTH)
+		return;
+	if (value[0] == '{') {
+		add_parts(ui, expr, value, depth + 1);
+	} else {
+		char *star = NULL, *out = NULL, *err = NULL;
+
+		if (asprintf(&star, "*%s", expr) >= 0) {
+			if (dbg_eval(ui->app->dbg, star, &out, &err) == 0)
+				var_add(ui, star, star, out, depth + 1, false);
+			else
+				var_add(ui, star, star, err ? err : "?", depth + 1, false);
+		}
+		free(star);
+		free(out);
+		free(err);
+	}
+}
+
+static void vars_load(struct ui *ui)
+{
+	struct dbg *dbg = ui->app->dbg;
+	char *text = NULL, *err = NULL, *line, *save = NULL;
+
+	vars_free(ui);
+	for (size_t i = 0; i < ui->app->ndisplays; i++) {
+		const char *expr = ui->app->displays[i];
+		char *out = NULL, *msg = NULL;
+
+		if (dbg_eval(dbg, expr, &out, &msg) == 0)
+			var_add(ui, expr, expr, out, 0, true);
+		else
+			var_add(ui, expr, expr, msg ? msg : "?", 0, true);
+		free(out);
+		free(msg);
+	}
+	if (dbg_locals(dbg, &text, &err) < 0) {
+		free(err);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strstr(line, " = ");
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		var_add(ui, line, line, eq + 3, 0, false);
+	}
+	free(text);
+}
+
+/* Shows frame i's source in the editor. */
+static void show_frame(struct ui *ui, size_t i)
+{
+	const struct dbg_frame *f = &ui->frames[i];
+	size_t line;
+
+	if (!f->file || f->line <= 0 || access(f->file, R_OK) != 0)
+		return;
+	if (!ui_editor_goto(ui, f->file, f->line))
+		return;
+	line = ui_editor_stop_line(ui, ui->app->view.buf, (size_t)f->line);
+	if (line > 0)
+		ui->app->view.line = line;
+	if (ui->frame_old[i])
+		/* GAP: the old source of a superseded frame needs the generation's
+		 * snapshot from enc/; until then its line in today's buffer. */
+		ui_say(ui, false, "frame #%zu runs code that upd%03u replaced (line %d of the old source)", i,
+		       ui->frame_gen[i], f->line);
+}
+
+void ui_debug_refresh(struct ui *ui)
+{
+	struct dbg *dbg = ui->app->dbg;
+	struct dbg_frame *frames = NULL;
+	struct dbg_thread_info *threads = NULL;
+	size_t sel;
+	ssize_t n;
+	bool stop_changed;
+
+	if (!dbg || dbg_state(dbg) != DBG_STOPPED) {
+		if (ui->nframes || ui->nthreads || ui->nvars) {
+			ui->nframes = ui->nthreads = 0;
+			vars_free(ui);
+		}
+		return;
+	}
+	sel = dbg_selected_frame(dbg);
+	stop_changed = ui->stops != ui->shown_stops || dbg_current_thread(dbg) != ui->shown_thread;
+	if (!stop_changed && sel == ui->shown_frame && !ui->vars_stale)
+		return;
+	if (stop_changed) {
+		n = dbg_backtrace(dbg, MAX_FRAMES, &frames);
+		free(ui->frames);
+		ui->frames = n > 0 ? frames : NULL;
+		ui->nframes = n > 0 ? (size_t)n : 0;
+		if (n <= 0)
+			free(frames);
+		free(ui->frame_gen);
+		free(ui->frame_old);
+		ui->frame_gen = calloc(ui->nframes + 1, sizeof(*ui->frame_gen));
+		ui->frame_old = calloc(ui->nframes + 1, sizeof(*ui->frame_old));
+		if (!ui->frame_gen || !ui->frame_old)
+			ui->nframes = 0;
+		frames_mark_old(ui);
+		n = dbg_threads(dbg, &threads);
+		free(ui->threads);
+		ui->threads = n > 0 ? threads : NULL;
+		ui->nthreads = n > 0 ? (size_t)n : 0;
+		if (n <= 0)
+			free(threads);
+	}
+	vars_load(ui);
+	if ((ui->follow || sel != ui->shown_frame) && sel < ui->nframes)
+		show_frame(ui, sel);
+	ui->panes[PANE_STACK].sel = sel;
+	ui->follow = false;
+	ui->vars_stale = false;
+	ui->shown_stops = ui->stops;
+	ui->shown_frame = sel;
+	ui->shown_thread = dbg_current_thread(dbg);
+}
+
+/* The basename of a path. */
+static const char *base(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : path ? path : "??";
+}
+
+static void stack_draw(struct ui *ui, struct ui_pane *p)
+{
+	size_t cur = ui->app->dbg ? dbg_selected_frame(ui->app->dbg) : 0;
+
+	if (!ui->nframes) {
+		ui_pane_note(ui, p, ui->app->dbg && dbg_state(ui->app->dbg) == DBG_RUNNING ? "running" : "not stopped");
+		return;
+	}
+	ui_list_fit(p, ui->nframes);
+	for (size_t i = 0; i < ui->nframes; i++) {
+		const struct dbg_frame *f = &ui->frames[i];
+		struct ui_row r;
+		attr_t attr, old = ui->theme.attr[UI_SUPERSEDED][0];
+
+		if (!ui_list_row(ui, p, i, &r, &attr))
+			continue;
+		if (ui->frame_old[i] && !(i == p->sel && ui->focus == PANE_STACK))
+			attr = old;
+		ui_put_fmt(&r, attr, "%s#%-2zu %s()", i == cur ? ">" : " ", i, f->function ? f->function : "??");
+		if (f->file)
+			ui_put_fmt(&r, attr, " %s:%d", base(f->file), f->line);
+		if (ui->frame_old[i])
+			ui_put_fmt(&r, old | A_BOLD, " <upd%03u>", ui->frame_gen[i]);
+		ui_fill(&r, attr);
+	}
+}
+
+static void stack_activate(struct ui *ui, struct ui_pane *p)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "frame %zu", p->sel);
+	ui_run_line(ui, line);
+}
+
+const struct ui_pane_type ui_stack_pane = {
+	.name = "stack",
+	.title = "Call stack",
+	.draw = stack_draw,
+	.activate = stack_activate,
+	.help = "Up Down\tchoose a frame\nEnter\tselect it (frame N): its source, locals\n",
+};
+
+static void locals_draw(struct ui *ui, struct ui_pane *p)
+{
+	if (!ui->nvars) {
+		ui_pane_note(ui, p, ui->app->ndisplays ? "not stopped" : "not stopped (display EXPR adds a watch)");
+		return;
+	}
+	ui_list_fit(p, ui->nvars);
+	for (size_t i = 0; i < ui->nvars; i++) {
+		const struct ui_var *v = &ui->vars[i];
+		struct ui_row r;
+		attr_t attr;
+
+		if (!ui_list_row(ui, p, i, &r, &attr))
+			continue;
+		ui_put_fmt(&r, attr, "%*s%s ", v->depth * 2, "", v->can_open ? (v->open ? "-" : "+") : " ");
+		ui_put_fmt(&r, attr | (v->watch ? A_UNDERLINE : 0), "%s", v->name);
+		ui_put_fmt(&r, attr, " = %s", v->value);
+		ui_fill(&r, attr);
+	}
+}
+
+static void locals_toggle(struct ui *ui, struct ui_pane *p, int want)
+{
+	struct ui_var *v;
+
+	if (p->sel >= ui->nvars)
+		return;
+	v = &ui->vars[p->sel];
+	if (!v->can_open || (want >= 0 && v->open == (want == 1)))
+		return;
+	if (v->open) {
+		for (size_t i = 0; i < ui->nopen; i++)
+			if (strcmp(ui->open_exprs[i], v->expr) == 0) {
+				free(ui->open_exprs[i]);
+				ui->open_exprs[i] = ui->open_exprs[--ui->nopen];
+				break;
+			}
+	} else {
+		char **o = realloc(ui->open_exprs, (ui->nopen + 1) * sizeof(*o));
+
+		if (!o)
+			return;
+		ui->open_exprs = o;
+		if ((o[ui->nopen] = strdup(v->expr)))
+			ui->nopen++;
+	}
+	ui->vars_stale = true;
+	ui->shown_frame = (size_t)-1 == ui->shown_frame ? 0 : ui->shown_frame;
+}
+
+static bool locals_key(struct ui *ui, struct ui_pane *p, int key)
+{
+	if (key == (UI_FN | KEY_RIGHT) || key == ' ' || key == '\r' || key == '+') {
+		locals_toggle(ui, p, key == ' ' || key == '\r' ? -1 : 1);
+	} else if (key == (UI_FN | KEY_LEFT) || key == '-') {
+		locals_toggle(ui, p, 0);
+	} else if (key == 'w' || key == (UI_FN | KEY_IC)) {
+		ui_prompt_open(ui, PROMPT_COMMAND, "display ");
+	} else if ((key == (UI_FN | KEY_DC) || key == 'd') && p->sel < ui->nvars && ui->vars[p->sel].watch) {
+		size_t n = 0;
+		char line[32];
+
+		for (size_t i = 0; i <= p->sel; i++)
+			n += ui->vars[i].watch && ui->vars[i].depth == 0;
+		snprintf(line, sizeof(line), "undisplay %zu", n);
+		ui_run_line(ui, line);
+		ui->vars_stale = true;
+	} else {
+		return ui_list_key(ui, p, key);
+	}
+	ui->dirty = true;
+	return true;
+}
+
+const struct ui_pane_type ui_locals_pane = {
+	.name = "locals",
+	.title = "Locals and watch",
+	.draw = locals_draw,
+	.key = locals_key,
+	.help = "Enter Space\topen or close a struct, array or pointer\nRight Left\topen, close\n"
+		"w Ins\tadd a watch (display EXPR)\nd Del\tremove the watch\n",
+};
+
+static void breaks_draw(struct ui *ui, struct ui_pane *p)
+{
+	const struct dbg_bp_info *bps;
+	size_t n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
+
+	if (!n) {
+		ui_pane_note(ui, p, "none (F9 or C-k b on a line)");
+		p->rows = 0;
+		return;
+	}
+	ui_list_fit(p, n);
+	for (size_t i = 0; i < n; i++) {
+		struct ui_row r;
+		attr_t attr;
+
+		if (!ui_list_row(ui, p, i, &r, &attr))
+			continue;
+		ui_put_fmt(&r, attr, "%c%-2d ", bps[i].enabled ? '*' : 'o', bps[i].id);
+		if (bps[i].file)
+			ui_put_fmt(&r, attr, "%s:%d", base(bps[i].file), bps[i].line);
+		else
+			ui_put_fmt(&r, attr, "%s (pending)", bps[i].location);
+		if (bps[i].function)
+			ui_put_fmt(&r, attr, " %s()", bps[i].function);
+		if (bps[i].hits)
+			ui_put_fmt(&r, attr, " hit %u", bps[i].hits);
+		if (bps[i].condition)
+			ui_put_fmt(&r, attr, " if %s", bps[i].condition);
+		ui_fill(&r, attr);
+	}
+}
+
+static bool breaks_key(struct ui *ui, struct ui_pane *p, int key)
+{
+	const struct dbg_bp_info *bps;
+	size_t n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
+	char line[64];
+
+	if (p->sel >= n)
+		return ui_list_key(ui, p, key);
+	if (key == ' ') {
+		snprintf(line, sizeof(line), "%s %d", bps[p->sel].enabled ? "disable" : "enable", bps[p->sel].id);
+	} else if (key == (UI_FN | KEY_DC) || key == 'd') {
+		snprintf(line, sizeof(line), "delete breakpoints %d", bps[p->sel].id);
+	} else if (key == '\r' && bps[p->sel].file) {
+		ui_editor_goto(ui, bps[p->sel].file, bps[p->sel].line);
+		ui_focus(ui, PANE_EDITOR);
+		return true;
+	} else {
+		return ui_list_key(ui, p, key);
+	}
+	ui_run_line(ui, line);
+	return true;
+}
+
+const struct ui_pane_type ui_breaks_pane = {
+	.name = "breakpoints",
+	.title = "Breakpoints",
+	.draw = breaks_draw,
+	.key = breaks_key,
+	.help = "Enter\tshow its line\nSpace\tenable or disable\nd Del\tdelete\n",
+};
+
+static void threads_draw(struct ui *ui, struct ui_pane *p)
+{
+	if (!ui->nthreads) {
+		ui_pane_note(ui, p, "not stopped");
+		return;
+	}
+	ui_list_fit(p, ui->nthreads);
+	for (size_t i = 0; i < ui->nthreads; i++) {
+		const struct dbg_thread_info *t = &ui->threads[i];
+		struct ui_row r;
+		attr_t attr;
+
+		if (!ui_list_row(ui, p, i, &r, &attr))
+			continue;
+		ui_put_fmt(&r, attr, "%s%d %s()", t->current ? "*" : " ", (int)t->tid, t->function ? t->function : "??");
+		if (t->file)
+			ui_put_fmt(&r, attr, " %s:%d", base(t->file), t->line);
+		ui_fill(&r, attr);
+	}
+}
+
+static void threads_activate(struct ui *ui, struct ui_pane *p)
+{
+	char line[32];
+
+	if (p->sel >= ui->nthreads)
+		return;
+	snprintf(line, sizeof(line), "thread %d", (int)ui->threads[p->sel].tid);
+	ui_run_line(ui, line);
+}
+
+const struct ui_pane_type ui_threads_pane = {
+	.name = "threads",
+	.title = "Threads",
+	.draw = threads_draw,
+	.activate = threads_activate,
+	.help = "Up Down\tchoose a thread\nEnter\tmake it current (thread TID)\n",
+};
