@@ -156,6 +156,18 @@ static const struct {
 	{ "\033[Z", KEY_BTAB },
 };
 
+/* Plain keys as VT100, xterm, rxvt, screen and tmux send them. */
+static const struct {
+	const char *seq;
+	int code;
+} plain[] = {
+	{ "\033[A", KEY_UP },    { "\033OA", KEY_UP },     { "\033[B", KEY_DOWN },   { "\033OB", KEY_DOWN },
+	{ "\033[C", KEY_RIGHT }, { "\033OC", KEY_RIGHT },  { "\033[D", KEY_LEFT },   { "\033OD", KEY_LEFT },
+	{ "\033[H", KEY_HOME },  { "\033OH", KEY_HOME },   { "\033[1~", KEY_HOME },  { "\033[7~", KEY_HOME },
+	{ "\033[F", KEY_END },   { "\033OF", KEY_END },    { "\033[4~", KEY_END },   { "\033[8~", KEY_END },
+	{ "\033[2~", KEY_IC },   { "\033[3~", KEY_DC },    { "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+};
+
 void ui_keys_define(void)
 {
 	/* F1-F12 with Shift (2), Alt (3), Ctrl (5), Ctrl-Shift (6), as xterm. */
@@ -180,11 +192,24 @@ void ui_keys_define(void)
 				define_key(seq, KEY_F(f + 1 + mods[m][1]));
 			}
 		}
-	/* The Linux console's F1-F5 when terminfo says otherwise. */
-	for (int f = 0; f < 5; f++) {
-		snprintf(seq, sizeof(seq), "\033[[%c", 'A' + f);
+	/* What other terminals send for the plain keys, when TERM says
+	 * otherwise (TERM=xterm inside tmux, the Linux console's F1-F5...). */
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (key_defined(plain[i].seq) == 0)
+			define_key(plain[i].seq, plain[i].code);
+	for (int f = 0; f < 12; f++) {
+		snprintf(fmt, sizeof(fmt), "\033[%s", fkeys[f]);
+		if (f < 4)
+			snprintf(seq, sizeof(seq), "\033O%c", 'P' + f);
+		else
+			snprintf(seq, sizeof(seq), "\033[%.*s~", (int)strcspn(fkeys[f], ";"), fkeys[f]);
 		if (key_defined(seq) == 0)
 			define_key(seq, KEY_F(f + 1));
+		if (f < 5) {
+			snprintf(seq, sizeof(seq), "\033[[%c", 'A' + f);
+			if (key_defined(seq) == 0)
+				define_key(seq, KEY_F(f + 1));
+		}
 	}
 }
 
