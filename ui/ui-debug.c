@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "app/state.h"
 
 #include "ui/ui-int.h"
 
@@ -90,6 +93,34 @@ static void frames_mark_old(struct ui *ui)
 	}
 }
 
+/* The old source's tab goes when no code of that run is left (the program
+ * ended or started again): the view goes back to a file's own tab. */
+static void old_source_close(struct ui *ui)
+{
+	struct app *app = ui->app;
+
+	if (!ui->old_buf)
+		return;
+	if (app->view.buf == ui->old_buf) {
+		app->view.buf = NULL;
+		for (size_t i = 0; i < app->nbufs && ui->old_label; i++) {
+			const char *b = strrchr(buf_path(app->bufs[i]), '/');
+
+			if (b && strncmp(b + 1, ui->old_label, strlen(b + 1)) == 0 && ui->old_label[strlen(b + 1)] == ' ')
+				ui_editor_show(ui, app->bufs[i]);
+		}
+		if (!app->view.buf && app->nbufs)
+			ui_editor_show(ui, app->bufs[0]);
+	}
+	for (size_t i = 0; i < ui->nviews; i++)
+		if (ui->views[i].buf == ui->old_buf)
+			ui->views[i--] = ui->views[--ui->nviews];
+	buf_free(ui->old_buf);
+	ui->old_buf = NULL;
+	free(ui->old_label);
+	ui->old_label = NULL;
+}
+
 /* Is an apply's batch of frame events under way (before its ENC_APPLIED)? */
 static bool in_apply;
 
@@ -100,7 +131,9 @@ static void on_event(const struct bus_event *ev, void *arg)
 	ui->dirty = true;
 	switch (ev->type) {
 	case EV_INFERIOR_STARTED:
+	case EV_INFERIOR_EXITED:
 		superseded_clear(ui);
+		old_source_close(ui);
 		break;
 	case EV_INFERIOR_STOPPED: {
 		/* Lines of the stop are those of the buffers as they are now. */
@@ -178,6 +211,7 @@ static void vars_free(struct ui *ui)
 
 void ui_debug_free(struct ui *ui)
 {
+	old_source_close(ui);
 	vars_free(ui);
 	free(ui->frames);
 	free(ui->frame_gen);
@@ -324,6 +358,63 @@ static void vars_load(struct ui *ui)
 	free(text);
 }
 
+/* Shows the source a superseded frame runs: the file as the snapshot
+ * store recorded it for the generation before the one that replaced its
+ * code, written to encide's state directory and opened read-only in a tab
+ * of its own. False when the store has no record of it. */
+static bool show_old_source(struct ui *ui, const struct dbg_frame *f, unsigned gen)
+{
+	struct app *app = ui->app;
+	char real[PATH_MAX], *dir = NULL, *odir = NULL, *path = NULL, *text = NULL, *err = NULL;
+	const char *name = strrchr(f->file, '/') ? strrchr(f->file, '/') + 1 : f->file;
+	struct buffer *buf = NULL;
+	struct blob_id id;
+	size_t len;
+	bool ok = false;
+	FILE *out;
+
+	if (!app->snap || gen == 0 || !realpath(f->file, real) || snap_lookup(app->snap, real, gen - 1, &id) < 0 ||
+	    snap_get(app->snap, &id, &text, &len) < 0)
+		goto out;
+	dir = state_dir();
+	if (!dir || asprintf(&odir, "%s/old-source", dir) < 0)
+		goto out;
+	mkdir(dir, 0700);
+	mkdir(odir, 0700);
+	if (asprintf(&path, "%s/%d-upd%03u-%s", odir, (int)getpid(), gen, name) < 0)
+		goto out;
+	if (!(out = fopen(path, "w")))
+		goto out;
+	ok = fwrite(text, 1, len, out) == len;
+	ok = fclose(out) == 0 && ok;
+	if (!ok || buf_open(&buf, path, &err) < 0) {
+		ok = false;
+		goto out;
+	}
+	/* The previous old source goes; the view never keeps a freed buffer. */
+	if (app->view.buf == ui->old_buf)
+		app->view.buf = NULL;
+	for (size_t i = 0; i < ui->nviews; i++)
+		if (ui->views[i].buf == ui->old_buf)
+			ui->views[i--] = ui->views[--ui->nviews];
+	buf_free(ui->old_buf);
+	ui->old_buf = buf;
+	free(ui->old_label);
+	if (asprintf(&ui->old_label, "%s before upd%03u", name, gen) < 0)
+		ui->old_label = NULL;
+	ui->old_line = (size_t)f->line;
+	ui_editor_show(ui, buf);
+	app->view.line = (size_t)f->line <= buf_line_count(buf) ? (size_t)f->line : 1;
+	app->view.col = 1;
+out:
+	free(err);
+	free(text);
+	free(path);
+	free(odir);
+	free(dir);
+	return ok;
+}
+
 /* Shows frame i's source in the editor. */
 static void show_frame(struct ui *ui, size_t i)
 {
@@ -332,16 +423,21 @@ static void show_frame(struct ui *ui, size_t i)
 
 	if (!f->file || f->line <= 0 || access(f->file, R_OK) != 0)
 		return;
+	if (ui->frame_old[i]) {
+		if (show_old_source(ui, f, ui->frame_gen[i]))
+			ui_say(ui, false, "frame #%zu runs code that upd%03u replaced: its source then (read-only)", i,
+			       ui->frame_gen[i]);
+		else
+			ui_say(ui, false, "frame #%zu runs code that upd%03u replaced (line %d of the old source, "
+			       "which the snapshot store does not have)", i, ui->frame_gen[i], f->line);
+		if (ui->app->view.buf == ui->old_buf && ui->old_buf)
+			return;
+	}
 	if (!ui_editor_goto(ui, f->file, f->line))
 		return;
 	line = ui_editor_stop_line(ui, ui->app->view.buf, (size_t)f->line);
 	if (line > 0)
 		ui->app->view.line = line;
-	if (ui->frame_old[i])
-		/* GAP: the old source of a superseded frame needs the generation's
-		 * snapshot from enc/; until then its line in today's buffer. */
-		ui_say(ui, false, "frame #%zu runs code that upd%03u replaced (line %d of the old source)", i,
-		       ui->frame_gen[i], f->line);
 }
 
 void ui_debug_refresh(struct ui *ui)

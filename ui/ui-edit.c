@@ -159,6 +159,11 @@ bool ui_edit_key(struct ui *ui, int key)
 
 	if (!buf)
 		return false;
+	if (buf == ui->old_buf && (key == '\r' || key == '\t' || key == 0x7f || (key >= 0x20 && key < UI_FN) ||
+				   key == (UI_FN | KEY_BACKSPACE) || key == (UI_FN | KEY_DC))) {
+		ui_say(ui, true, "this is the old code's source, read-only: edit the file's own tab");
+		return true;
+	}
 	if (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER)) {
 		ui_edit_typing_end(ui);
 		buf_group_begin(buf);
@@ -295,6 +300,8 @@ int ui_edit_command(struct ui *ui, struct cmd_ctx *ctx, int argc, char **argv)
 	if (!v->buf)
 		return cmd_error(ctx, "%s: no file is open", name);
 	ui_edit_typing_end(ui);
+	if (v->buf == ui->old_buf && (strcmp(name, "cut") == 0 || strcmp(name, "paste") == 0))
+		return cmd_error(ctx, "%s: this is the old code's source, read-only", name);
 	if (strcmp(name, "select") == 0) {
 		char *line = NULL, *err = NULL;
 		int rc;

@@ -237,6 +237,11 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 				 bps[i].enabled ? '*' : 'o', UI_BREAKPOINT, 3);
 	if (!ui->app->dbg || dbg_state(ui->app->dbg) != DBG_STOPPED)
 		return;
+	if (buf == ui->old_buf) {
+		/* The old source: its line numbers are the old code's own. */
+		mark_set(marks, first, rows, ui->old_line, '=', UI_SUPERSEDED, 4);
+		return;
+	}
 	for (size_t i = 0; i < ui->nframes; i++) {
 		const struct dbg_frame *f = &ui->frames[i];
 		size_t line;
@@ -288,8 +293,11 @@ static void draw_tabs(struct ui *ui, struct ui_pane *p)
 			   buf_modified(app->bufs[i]) ? "+" : "");
 		ui_put_text(&r, " ", 1, other);
 	}
+	if (ui->old_buf && ui->old_label)
+		ui_put_fmt(&r, app->view.buf == ui->old_buf ? cur | A_ITALIC : other | A_ITALIC, " %s (read-only) ",
+			   ui->old_label);
 	if (ui->zoomed == PANE_EDITOR)
-		ui_put_text(&r, "(zoomed)", 8, other);
+		ui_put_text(&r, " (zoomed)", 9, other);
 	ui_fill(&r, other);
 }
 
@@ -372,6 +380,8 @@ static void ed_draw(struct ui *ui, struct ui_pane *p)
 		gutter = 0;
 	ui->text_rows = rows;
 	ui->text_cols = p->w - gutter;
+	ui->text_y = y0;
+	ui->text_x = p->x + gutter;
 	ui_editor_scroll(ui);
 	last = ui->top + (size_t)rows - 1 < lines ? ui->top + (size_t)rows - 1 : lines;
 	buf_line_span(v->buf, ui->top, &first, &e);

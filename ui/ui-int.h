@@ -242,6 +242,7 @@ struct ui {
 	char *paste;                /* the pasted bytes so far (owned) */
 	size_t pastelen, pastecap;  /* used, allocated */
 	int text_rows, text_cols;   /* the editor's text area this frame */
+	int text_y, text_x;         /* its top left cell */
 
 	/* keys */
 	struct ui_binding *binds;   /* every binding */
@@ -278,6 +279,10 @@ struct ui {
 	char **superseded_fns;      /* functions FRAME_SUPERSEDED named (owned) */
 	unsigned *superseded_gen;   /* their generation */
 	size_t nsuperseded;         /* how many */
+
+	struct buffer *old_buf;     /* the old source a superseded frame runs (owned), or NULL */
+	char *old_label;            /* its tab's label ("count.c before upd001") (owned) */
+	size_t old_line;            /* the frame's line in it */
 
 	/* output and problems */
 	struct ui_outline *out;     /* the program's output lines */
@@ -340,6 +345,8 @@ bool ui_list_key(struct ui *ui, struct ui_pane *p, int key);
 bool ui_list_row(struct ui *ui, struct ui_pane *p, size_t i, struct ui_row *r, attr_t *attr);
 /* Scrolls p so its chosen row is visible; rows is the number it has. */
 void ui_list_fit(struct ui_pane *p, size_t rows);
+/* A mouse event (click: focus, place the cursor, choose a row; wheel: scroll). */
+void ui_mouse(struct ui *ui);
 /* Shows text as a one-row note in an empty pane. */
 void ui_pane_note(struct ui *ui, struct ui_pane *p, const char *text);
 

@@ -531,6 +531,9 @@ void ui_keys_read(struct ui *ui)
 			paste_add(ui, key);
 		} else if (key == (UI_FN | KEY_RESIZE)) {
 			ui->dirty = true;
+		} else if (key == (UI_FN | KEY_MOUSE)) {
+			if (!ui->help && ui->prompt.kind == PROMPT_NONE)
+				ui_mouse(ui);
 		} else {
 			on_key(ui, key);
 		}

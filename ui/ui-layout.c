@@ -354,6 +354,90 @@ bool ui_list_key(struct ui *ui, struct ui_pane *p, int key)
 	return true;
 }
 
+/* The byte column (1-based) of screen cell x in the editor's line. */
+static size_t cell_to_col(struct ui *ui, size_t line, int x)
+{
+	const struct buffer *buf = ui->app->view.buf;
+	size_t s, e, want = ui->left + (size_t)(x > ui->text_x ? x - ui->text_x : 0), i = 0;
+	char text[1024];
+	size_t len;
+
+	buf_line_span(buf, line, &s, &e);
+	len = buf_read(buf, s, e - s < sizeof(text) ? e - s : sizeof(text), text);
+	/* Past the character whose cells hold x, the next one starts. */
+	while (i < len) {
+		size_t k = 1;
+
+		while (i + k < len && ((unsigned char)text[i + k] & 0xc0) == 0x80)
+			k++;
+		if (ui_text_width(text, i + k) > want)
+			break;
+		i += k;
+	}
+	return i + 1;
+}
+
+void ui_mouse(struct ui *ui)
+{
+	MEVENT ev;
+	struct ui_pane *p = NULL;
+	int id;
+
+	if (getmouse(&ev) != OK)
+		return;
+	for (id = 0; id < PANE__COUNT; id++) {
+		p = &ui->panes[id];
+		if (p->h && ev.y >= p->y && ev.y < p->y + p->h && ev.x >= p->x && ev.x < p->x + p->w)
+			break;
+	}
+	if (id == PANE__COUNT)
+		return;
+	ui->dirty = true;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		bool up = ev.bstate & BUTTON4_PRESSED;
+
+		if (id == PANE_EDITOR) {
+			ui_run_line(ui, up ? "cursor-up 3" : "cursor-down 3");
+		} else if (id == PANE_OUTPUT) {
+			ui->out_follow = false;
+			p->top = up ? (p->top > 3 ? p->top - 3 : 0) : p->top + 3;
+			if (p->top + (size_t)p->h >= ui->nout + 1)
+				ui->out_follow = true;
+		} else {
+			p->sel = up ? (p->sel > 3 ? p->sel - 3 : 0) : p->sel + 3;
+			ui_list_fit(p, p->rows);
+		}
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	if (ui->focus != id)
+		ui_focus(ui, id);
+	if (id == PANE_EDITOR && ui->app->view.buf && ev.y >= ui->text_y) {
+		size_t line = ui->top + (size_t)(ev.y - ui->text_y);
+
+		if (line > buf_line_count(ui->app->view.buf))
+			line = buf_line_count(ui->app->view.buf);
+		ui_edit_typing_end(ui);
+		ui->sel = ui->sel_mark = false;
+		ui->app->view.line = line;
+		ui->app->view.col = cell_to_col(ui, line, ev.x);
+	} else if (id != PANE_EDITOR && id != PANE_OUTPUT && ev.y > p->y) {
+		size_t row = p->top + (size_t)(ev.y - p->y - 1);
+
+		bool again = row == p->sel;
+
+		if (row >= p->rows)
+			return;
+		p->sel = row;
+		/* A click on the chosen row acts on it, like Enter. */
+		if (again && ui_pane_types[id]->key)
+			ui_pane_types[id]->key(ui, p, '\r');
+		else if (again)
+			ui_list_key(ui, p, '\r');
+	}
+}
+
 void ui_pane_note(struct ui *ui, struct ui_pane *p, const char *text)
 {
 	struct ui_row r = { .y = p->y + 1, .x = p->x + 1, .end = p->x + p->w };
@@ -425,7 +509,9 @@ static void draw_status(struct ui *ui, int y)
 	char dstate[160];
 
 	if (app->view.buf)
-		ui_put_fmt(&r, attr, " %s%s %zu:%zu ", ui_display_name(ui, buf_path(app->view.buf)),
+		ui_put_fmt(&r, attr, " %s%s %zu:%zu ",
+			   app->view.buf == ui->old_buf && ui->old_label ? ui->old_label
+									 : ui_display_name(ui, buf_path(app->view.buf)),
 			   buf_modified(app->view.buf) ? " [+]" : "", app->view.line, app->view.col);
 	debugger_state(ui, dstate, sizeof(dstate));
 	if (*dstate)

@@ -69,7 +69,12 @@ pass "three superseded frames, labelled <upd001>, in the superseded colour ($(pr
 # Choose a superseded frame in the call stack (C-k 3, Down, Enter).
 keys C-k 3 Down Enter
 wait_for 'frame #1 runs code that upd001 replaced' || fail "choosing frame #1 does not say it runs replaced code"
-pass "choosing a superseded frame says so"
+wait_for 'count\.c before upd001 \(read-only\)' || fail "no tab with the old source of count.c"
+wait_for '│= +22 +return SCALE \+ count_away\(n - 1\);' || fail "the old source's line 22 (the recursive call) is not shown with the frame's mark"
+pass "choosing a superseded frame shows the source it runs (before upd001), read-only"
+type_text "x"
+wait_for 'read-only' || fail "typing in the old source is not refused"
+keys Escape
 
 # Remove the breakpoint (C-k 5: the breakpoints pane, d) and continue.
 keys C-k 5 d
