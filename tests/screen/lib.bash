@@ -60,6 +60,17 @@ wait_file() {
 	return 1
 }
 
+# until_true CMD...: polls until CMD succeeds.
+until_true() {
+	local end=$((SECONDS + DEADLINE))
+
+	while ((SECONDS <= end)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # region Y0 Y1 X0 X1: the pane's text in rows Y0..Y1, columns X0..X1.
 region() { t capture-pane -p -S "$1" -E "$2" | cut -c"$(($3 + 1))-$(($4 + 1))"; }
 
@@ -69,8 +80,16 @@ run() { t send-keys -l "$1" && t send-keys Enter; }
 # keys WORDS...: tmux key names sent one by one (C-k, F5, Up...).
 keys() { local k; for k in "$@"; do t send-keys "$k"; done; }
 
-# type TEXT: literal text typed into encide.
-type_text() { t send-keys -l "$1"; }
+# type TEXT: literal text typed into encide (tmux takes a ';' ending an
+# argument for a command separator: it goes on its own, escaped).
+type_text() {
+	if [[ $1 == *';' ]]; then
+		[[ ${#1} -gt 1 ]] && t send-keys -l "${1%;}"
+		t send-keys -l '\;'
+	else
+		t send-keys -l "$1"
+	fi
+}
 
 # start_server: the tmux server with a bash in a window of SIZE.
 start_server() {
