@@ -16,6 +16,8 @@
 
 struct fd_watch {
 	int fd;           /* -1 once removed (swept after the iteration) */
+	unsigned serial;  /* which watch this is: an fd number reused within an
+			   * iteration is a new watch, owed none of the old one's events */
 	short events;     /* poll events wanted */
 	loop_fd_fn *fn;   /* callback */
 	void *arg;        /* its argument */
@@ -48,7 +50,9 @@ struct loop {
 	sigset_t old_mask;     /* the mask before loop_new, for children */
 	struct sigaction old_pipe; /* SIGPIPE's disposition before loop_new */
 	struct pollfd *pfds;   /* scratch array for poll() */
+	unsigned *pserial;     /* the serial of the watch each pfds entry was made for */
 	size_t cappfds;        /* allocated entries of pfds */
+	unsigned next_serial;  /* the serial of the next watch added */
 	bool quit;             /* loop_quit() called */
 	int status;            /* its status */
 };
@@ -115,6 +119,7 @@ void loop_free(struct loop *loop)
 	handlers_release(&loop->hooks);
 	free(loop->fds);
 	free(loop->pfds);
+	free(loop->pserial);
 	free(loop);
 }
 
@@ -145,7 +150,7 @@ int loop_fd_add(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *a
 		loop->fds = v;
 		loop->capfds = cap;
 	}
-	loop->fds[loop->nfds++] = (struct fd_watch){ fd, events, fn, arg };
+	loop->fds[loop->nfds++] = (struct fd_watch){ fd, ++loop->next_serial, events, fn, arg };
 	return 0;
 }
 
@@ -407,16 +412,23 @@ int loop_run_once(struct loop *loop, int timeout_ms)
 		return 0;
 	if (want > loop->cappfds) {
 		struct pollfd *p = realloc(loop->pfds, want * sizeof(*p));
+		unsigned *ps;
 
 		if (!p)
 			return -ENOMEM;
 		loop->pfds = p;
+		ps = realloc(loop->pserial, want * sizeof(*ps));
+		if (!ps)
+			return -ENOMEM;
+		loop->pserial = ps;
 		loop->cappfds = want;
 	}
 	loop->pfds[n++] = (struct pollfd){ .fd = loop->sigfd, .events = POLLIN };
 	loop->pfds[n++] = (struct pollfd){ .fd = loop->infd, .events = POLLIN }; /* -1: ignored */
-	for (size_t i = 0; i < loop->nfds; i++)
+	for (size_t i = 0; i < loop->nfds; i++) {
+		loop->pserial[n] = loop->fds[i].serial;
 		loop->pfds[n++] = (struct pollfd){ .fd = loop->fds[i].fd, .events = loop->fds[i].events };
+	}
 
 	timer_ms = next_timer_ms(loop);
 	if (timer_ms >= 0 && (timeout_ms < 0 || timer_ms < timeout_ms))
@@ -435,9 +447,10 @@ int loop_run_once(struct loop *loop, int timeout_ms)
 
 			if (!loop->pfds[i].revents)
 				continue;
-			/* Look the fd up again: a callback may have removed it. */
+			/* Look the fd up again: a callback may have removed it, or
+			 * closed it and watched a new file on the same number. */
 			w = fd_find(loop, loop->pfds[i].fd);
-			if (w)
+			if (w && w->serial == loop->pserial[i])
 				w->fn(w->fd, loop->pfds[i].revents, w->arg);
 		}
 	}

@@ -32,30 +32,35 @@ static int go_start(struct app *app, const char *location, char **errmsg)
 		return err;
 	if ((err = dbg_run(app->dbg, none, false, errmsg)) < 0)
 		return err;
-	app->pending.waits_for_stop = true;
+	if (app->pending.active)
+		app->pending.waits_for_stop = true;
 	return 0;
 }
 
+/* The build `go` started ended: start the program. In the UI other
+ * commands (moving the cursor, focusing a pane) may have run meanwhile and
+ * dropped the pending command; the program starts all the same, and the
+ * pending command, if it is still there, ends when it stops. */
 static void go_built(void *arg, int status, const char *msg)
 {
 	struct go_state *st = arg;
 	struct app *app = st->app;
-	char *err = NULL;
+	char *err = NULL, *text = NULL;
 
-	if (!app->pending.active) {
-		/* Another command replaced this one: do nothing more. */
-	} else if (status < 0) {
-		cmd_finish(app, status, msg ? msg : "go: the build failed");
+	if (status < 0) {
+		if (app->pending.active)
+			cmd_finish(app, status, msg ? msg : "go: the build failed");
 	} else if (go_start(app, st->location, &err) < 0) {
-		char *text = NULL;
-
 		if (asprintf(&text, "go: %s", err ? err : "cannot start the program") < 0)
 			text = NULL;
-		cmd_finish(app, -1, text ? text : "go: cannot start the program");
-		free(text);
-	} else if (dbg_state(app->dbg) != DBG_RUNNING) {
+		if (app->pending.active)
+			cmd_finish(app, -1, text ? text : "go: cannot start the program");
+		else
+			bus_emit_message(app->bus, &(struct ev_message){ .level = "error", .text = text });
+	} else if (dbg_state(app->dbg) != DBG_RUNNING && app->pending.active) {
 		cmd_finish(app, 0, NULL); /* it stopped (or ended) at once */
 	}
+	free(text);
 	free(err);
 	free(st->location);
 	free(st);

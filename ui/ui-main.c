@@ -68,7 +68,9 @@ static void on_message(const struct bus_event *ev, void *arg)
 	} else if (ev->type == EV_COMMAND_FAILED) {
 		const struct ev_command_failed *f = ev->payload;
 
-		ui_say(ui, true, "%s", f->error ? f->error : "failed");
+		/* The config file's failures are said with their line numbers. */
+		if (!f->source || strcmp(f->source, "config") != 0)
+			ui_say(ui, true, "%s", f->error ? f->error : "failed");
 	} else if (ev->type == EV_COMMAND) {
 		const struct ev_command *c = ev->payload;
 
@@ -225,7 +227,9 @@ int ui_run(struct app *app, const char *theme)
 		goto nomem;
 	ui_run_line(&ui, ui.mouse ? "mouse on" : "mouse off");
 	ui_config_load(&ui);
-	if (theme_err)
+	if (theme_err && ui.message)
+		ui_say(&ui, true, "%s (using the default theme); %s", theme_err, ui.message);
+	else if (theme_err)
 		ui_say(&ui, true, "%s (using the default theme)", theme_err);
 
 	status = loop_run(app->loop);

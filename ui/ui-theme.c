@@ -107,7 +107,7 @@ static int parse_color(const char *word, struct ui_color *out, const char **why)
 		return 0;
 	}
 	if (word[0] != '#') {
-		*why = "not a colour";
+		*why = "not a colour (NAME or #RRGGBB/N/NAME) nor an attribute";
 		return -1;
 	}
 	if (sscanf(word, "#%6x/%u/%15[a-z]%n", &rgb, &idx, name, &n) != 3 || word[n] != '\0' ||
@@ -162,9 +162,7 @@ static int parse_style(struct ui_style *st, char *words, const char *name, int l
 			continue;
 		}
 		if (parse_color(w, &c, &why) < 0)
-			return syntax_error(errmsg, name, line,
-					    "'%s': %s (or an attribute: bold dim italic underline reverse standout)",
-					    w, why);
+			return syntax_error(errmsg, name, line, "'%s': %s", w, why);
 		if (st->has_fg)
 			return syntax_error(errmsg, name, line,
 					    "a second foreground colour '%s' (for the background: 'on %s')", w, w);

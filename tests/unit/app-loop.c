@@ -53,6 +53,64 @@ TEST(fd_readable)
 	loop_free(loop);
 }
 
+/* Fd reuse within one iteration: X's callback closes Y and opens a new
+ * pipe on Y's number; poll's readiness of the old Y must not be handed to
+ * the new watch (a build's pipe and the program's pty met that way). */
+static int reuse_y[2], reuse_new[2];
+
+static void on_new(int fd, short revents, void *arg)
+{
+	note('N');
+}
+
+static void on_x(int fd, short revents, void *arg)
+{
+	struct loop *loop = arg;
+	char buf[16];
+
+	CHECK(read(fd, buf, sizeof(buf)) > 0);
+	note('X');
+	loop_fd_remove(loop, fd);
+	loop_fd_remove(loop, reuse_y[0]);
+	close(reuse_y[1]);
+	CHECK(pipe(reuse_new) == 0);
+	CHECK(dup2(reuse_new[0], reuse_y[0]) == reuse_y[0]);
+	close(reuse_new[0]);
+	reuse_new[0] = reuse_y[0];
+	CHECK_INT(loop_fd_add(loop, reuse_new[0], POLLIN, on_new, loop), 0);
+}
+
+static void on_y(int fd, short revents, void *arg)
+{
+	note('Y');
+}
+
+TEST(fd_reused_in_a_callback_gets_no_stale_events)
+{
+	struct loop *loop = loop_new();
+	int x[2];
+
+	order[0] = '\0';
+	CHECK(pipe(x) == 0);
+	CHECK(pipe(reuse_y) == 0);
+	CHECK_INT(loop_fd_add(loop, x[0], POLLIN, on_x, loop), 0);
+	CHECK_INT(loop_fd_add(loop, reuse_y[0], POLLIN, on_y, loop), 0);
+	CHECK(write(x[1], "x", 1) == 1);
+	CHECK(write(reuse_y[1], "y", 1) == 1);
+	CHECK_INT(loop_run_once(loop, 1000), 0);
+	CHECK_STR(order, "X");
+	CHECK_INT(loop_run_once(loop, 50), 0); /* the new pipe is empty */
+	CHECK_STR(order, "X");
+	CHECK(write(reuse_new[1], "n", 1) == 1);
+	CHECK_INT(loop_run_once(loop, 1000), 0);
+	CHECK_STR(order, "XN");
+	close(x[0]);
+	close(x[1]);
+	close(reuse_new[0]);
+	close(reuse_new[1]);
+	loop_free(loop);
+}
+
 static void on_timer(void *arg)
 {
 	note(*(const char *)arg);
