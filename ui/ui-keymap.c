@@ -470,10 +470,11 @@ static void paste_done(struct ui *ui)
 			if (ui->paste[i] != '\r' && ui->paste[i] != '\n')
 				ui_prompt_key(ui, (unsigned char)ui->paste[i]);
 	} else if (ui->focus == PANE_OUTPUT) {
-		int fd = ui->app->dbg ? dbg_pty(ui->app->dbg) : -1;
+		char *err = NULL;
 
-		if (fd >= 0 && write(fd, ui->paste, ui->pastelen) < 0)
-			ui_say(ui, true, "the program's terminal does not take input");
+		if (!ui->app->dbg || dbg_input(ui->app->dbg, ui->paste, ui->pastelen, &err) < 0)
+			ui_say(ui, true, "paste: %s", err ? err : "the program is not running");
+		free(err);
 	} else if (ui->focus == PANE_EDITOR) {
 		ui_edit_paste(ui, ui->paste, ui->pastelen);
 	} else {

@@ -328,7 +328,7 @@ static bool output_key(struct ui *ui, struct ui_pane *p, int key)
 {
 	int fd = ui->app->dbg ? dbg_pty(ui->app->dbg) : -1;
 	struct termios tio;
-	char bytes[16];
+	char bytes[16], *err = NULL;
 	size_t n;
 
 	/* Scrolling back: Shift- or Ctrl-Page Up/Down. */
@@ -350,8 +350,9 @@ static bool output_key(struct ui *ui, struct ui_pane *p, int key)
 	n = key_bytes(key, bytes);
 	if (n == 0)
 		return false;
-	if (write(fd, bytes, n) < 0) {
-		ui_say(ui, true, "the program's terminal: %s", strerror(errno));
+	if (dbg_input(ui->app->dbg, bytes, n, &err) < 0) {
+		ui_say(ui, true, "the program's terminal: %s", err ? err : "closed");
+		free(err);
 		return true;
 	}
 	ui->out_follow = true;
