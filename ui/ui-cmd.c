@@ -219,14 +219,35 @@ static int cmd_theme(struct ui *ui, struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* True when the terminal reports the mouse xterm's way (terminfo kmous).
+ * The Linux console's mouse goes through gpm, which encide does not use. */
+static bool term_reports_mouse(void)
+{
+	const char *k = tigetstr("kmous");
+
+	/* TERM=linux has kmous for gpm, which curses would load (and leak). */
+	return k && k != (char *)-1 && *k && strncmp(termname(), "linux", 5) != 0;
+}
+
+int ui_mouse_set(struct ui *ui, bool on)
+{
+	if (on && !term_reports_mouse()) {
+		ui->mouse = false;
+		return -1;
+	}
+	ui->mouse = on;
+	mousemask(on ? (BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+	return 0;
+}
+
 static int cmd_mouse(struct ui *ui, struct cmd_ctx *ctx, const char *what)
 {
 	bool on = strcmp(what, "on") == 0;
 
 	if (!on && strcmp(what, "off") != 0)
 		return cmd_error(ctx, "mouse: 'on' or 'off', not '%s'", what);
-	ui->mouse = on;
-	mousemask(on ? (BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+	if (ui_mouse_set(ui, on) < 0)
+		return cmd_error(ctx, "mouse: this terminal (TERM=%s) does not report the mouse", termname());
 	return 0;
 }
 

@@ -99,7 +99,9 @@ void ui_editor_scroll(struct ui *ui)
 		ui->top = line - rows + 1;
 	buf_line_span(v->buf, line, &start, &end);
 	buf_columns(v->buf, start + v->col - 1 > end ? end : start + v->col - 1, TAB_WIDTH, &chars, &cells);
-	if (cells < ui->left)
+	if (cells < cols)
+		ui->left = 0; /* the line's start in sight whenever the cursor fits */
+	else if (cells < ui->left)
 		ui->left = cells;
 	else if (cells >= ui->left + cols)
 		ui->left = cells - cols + 1;

@@ -451,6 +451,8 @@ int ui_subscribe(struct ui *ui, enum bus_event_type type, bus_fn *fn);
 
 /* UI commands (ui-cmd.c): the app_ui hook. */
 int ui_cmd_exec(void *arg, struct cmd_ctx *ctx, int argc, char **argv);
+/* Turns mouse reports on or off; -1 when the terminal has none. */
+int ui_mouse_set(struct ui *ui, bool on);
 /* Runs a command line as a key does (failures show in the status line). */
 void ui_run_line(struct ui *ui, const char *line);
 /* Sets the status line's message. */

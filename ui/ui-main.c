@@ -162,11 +162,12 @@ static void terminal_setup(void)
 	fflush(stdout);
 }
 
-static void terminal_restore(SCREEN *screen)
+static void terminal_restore(SCREEN *screen, bool mouse)
 {
 	fputs(MODES_OFF, stdout);
 	fflush(stdout);
-	mousemask(0, NULL);
+	if (mouse)
+		mousemask(0, NULL);
 	endwin();
 	delscreen(screen);
 	screen_on = 0;
@@ -225,7 +226,7 @@ int ui_run(struct app *app, const char *theme)
 	watching = true;
 	if ((hook = loop_hook_add(app->loop, on_before_sleep, &ui)) < 0)
 		goto nomem;
-	ui_run_line(&ui, ui.mouse ? "mouse on" : "mouse off");
+	ui_mouse_set(&ui, true); /* on where the terminal has it; `mouse off` in the config turns it off */
 	ui_config_load(&ui);
 	if (theme_err && ui.message)
 		ui_say(&ui, true, "%s (using the default theme); %s", theme_err, ui.message);
@@ -254,7 +255,7 @@ out:
 	for (size_t i = 0; i < ui.nsubs; i++)
 		bus_unsubscribe(app->bus, ui.subs[i]);
 	if (screen)
-		terminal_restore(screen);
+		terminal_restore(screen, ui.mouse);
 	crash_handlers(false);
 	if (errmsg)
 		fprintf(stderr, "encide: %s\n", errmsg);

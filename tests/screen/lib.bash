@@ -113,7 +113,7 @@ start_encide() {
 	shift 2
 	for a in "$@"; do args+=" '$a'"; done
 	rm -f "$tmp/$name.status"
-	run "TERM=${TERM_INSIDE:-xterm-256color} XDG_CONFIG_HOME='$tmp/config' ENCIDE_STATE_DIR='$tmp/state' '$ENCIDE'$args '$dir'; echo \"exit=\$?\" > '$tmp/$name.status'"
+	run "TERM=${TERM_INSIDE:-xterm-256color} XDG_CONFIG_HOME='$tmp/config' ENCIDE_STATE_DIR='$tmp/state' '$ENCIDE'$args '$dir' 2> '$tmp/$name.err'; echo \"exit=\$?\" > '$tmp/$name.status'"
 	wait_for ' [0-9]+:[0-9]+ ' || fail "$name: no status line with the cursor position"
 }
 
@@ -124,7 +124,8 @@ encide_pid() { pgrep -P "$(t display -p '#{pane_pid}')" -x encide | head -n 1; }
 # back to the shell's: main screen, same stty settings, the prompt.
 check_restored() {
 	wait_file "$tmp/$1.status" || fail "$1: encide did not exit"
-	[[ $(cat "$tmp/$1.status") == "exit=$2" ]] || fail "$1: encide ended with $(cat "$tmp/$1.status"), expected exit=$2"
+	[[ $(cat "$tmp/$1.status") == "exit=$2" ]] ||
+		fail "$1: encide ended with $(cat "$tmp/$1.status"), expected exit=$2; its stderr: $(head -c 3000 "$tmp/$1.err")"
 	pass "$1: encide exited with status $2"
 	[[ $(t display -p '#{alternate_on}') == 0 ]] || fail "$1: the alternate screen is still on"
 	pass "$1: alternate screen off"
