@@ -271,6 +271,102 @@ bool snap_record_at(const struct snapshot *s, size_t i, const char **file, unsig
  * 0 with *out (caller frees), -ENOENT or -ENOMEM. */
 int snap_linemap(struct snapshot *s, const struct blob_id *from, const struct blob_id *to, struct linemap **out);
 
+/*
+ * Changed lines: a buffer against a base text (the change gutter's base is
+ * the file's blob in HEAD). Computed when asked and cached by buffer
+ * version; after edits only the lines they touched are diffed again.
+ */
+enum line_change_kind {
+	LINE_ADDED,    /* lines the base does not have */
+	LINE_MODIFIED, /* lines that replace as many base lines */
+	LINE_DELETED,  /* base lines removed just above `line` */
+};
+
+struct line_change {
+	enum line_change_kind kind; /* what happened */
+	size_t line;      /* first buffer line (DELETED: the line below the removal) */
+	size_t count;     /* buffer lines marked (0 for DELETED) */
+	size_t old_count; /* base lines replaced (MODIFIED) or removed (DELETED) */
+};
+
+struct linediff;
+
+/* A diff of buf against no base yet. It borrows buf: free it first.
+ * 0 or -ENOMEM. */
+int linediff_new(struct linediff **out, const struct buffer *buf);
+/* Frees it; linediff_free(NULL) is a no-op. */
+void linediff_free(struct linediff *d);
+/* Sets the base text (copied); NULL: none, nothing is reported. 0 or -ENOMEM. */
+int linediff_set_base(struct linediff *d, const char *data, size_t len);
+/* True when a base is set. */
+bool linediff_has_base(const struct linediff *d);
+/* The changed lines now, in order: *out is valid until the next call.
+ * 0, or -ENOMEM / -EIO (then nothing is cached). */
+int linediff_get(struct linediff *d, const struct line_change **out, size_t *n);
+/* How many whole-file and partial diffs it has run (tests, benchmarks). */
+void linediff_counts(const struct linediff *d, size_t *full, size_t *partial);
+
+/*
+ * Git: the user's repository, read-only, through libgit2. Where HEAD is,
+ * which files differ from it, the HEAD version of a file. Nothing here
+ * writes to the repository (no index refresh, no refs, no objects).
+ */
+struct repo;
+
+/* Where HEAD is. */
+struct repo_head {
+	char *branch;              /* "main"; NULL when HEAD is detached */
+	char commit[BLOB_ID_HEX];  /* HEAD's commit in hex; "" when unborn */
+	bool detached;             /* HEAD names a commit, not a branch */
+	bool unborn;               /* the branch has no commit yet */
+};
+
+/* A file's state against HEAD and the index (bit flags). */
+enum repo_flag {
+	REPO_MODIFIED = 1 << 0,   /* the working file differs from the index */
+	REPO_STAGED = 1 << 1,     /* the index differs from HEAD */
+	REPO_ADDED = 1 << 2,      /* new in the index */
+	REPO_DELETED = 1 << 3,    /* gone from the working tree or the index */
+	REPO_UNTRACKED = 1 << 4,  /* in the working tree only */
+	REPO_IGNORED = 1 << 5,    /* ignored by .gitignore */
+	REPO_CONFLICTED = 1 << 6, /* a merge conflict */
+};
+
+struct repo_file {
+	char *path;      /* absolute (owned by the array) */
+	unsigned flags;  /* enum repo_flag bits */
+};
+
+/* The repository holding path (a file or folder; searched upwards).
+ * 0; -ENOENT when path is in no repository or in a bare one (nothing to
+ * show); another negative errno. *errmsg (caller frees) says which. */
+int repo_open(struct repo **out, const char *path, char **errmsg);
+/* Frees it; repo_free(NULL) is a no-op. */
+void repo_free(struct repo *r);
+/* The working tree, absolute, ending in '/'. */
+const char *repo_workdir(const struct repo *r);
+/* HEAD now (re-read only when HEAD, the branch's ref, packed-refs or the
+ * index changed on disk); *out is valid until the next repo_ call.
+ * 0 or -EIO (repo_error() says why). */
+int repo_head(struct repo *r, const struct repo_head **out);
+/* HEAD's version of the file at path: its blob id, and when data is not
+ * NULL a new NUL-terminated copy of its bytes (*len of them) the caller
+ * frees. 0; -ENOENT when HEAD has no such file (untracked, unborn, outside
+ * the working tree); -EIO or -ENOMEM. */
+int repo_head_blob(struct repo *r, const char *path, struct blob_id *id, char **data, size_t *len);
+/* Every file that differs (untracked ones too, ignored ones not), sorted by
+ * path: *out is freed with repo_files_free(). 0, -EIO or -ENOMEM. */
+int repo_status(struct repo *r, struct repo_file **out, size_t *n);
+void repo_files_free(struct repo_file *v, size_t n);
+/* One file's flags (0: unchanged). 0, -ENOENT (outside the working tree or
+ * unknown to git and absent), -EIO. */
+int repo_file_status(struct repo *r, const char *path, unsigned *flags);
+/* The one-letter mark of flags, as `git status --short` would pick:
+ * 'M', 'A', 'D', '?', 'U' (conflict), '!' (ignored), ' ' (clean). */
+char repo_mark(unsigned flags);
+/* What the last failed call said. */
+const char *repo_error(const struct repo *r);
+
 /* Highlight capture classes, from the grammar's queries/highlights.scm. */
 enum syn_class {
 	SYN_NONE,
