@@ -97,6 +97,9 @@ const struct cmd_entry *const cmd_table[] = {
 	/* Edit and Continue */
 	&cmd_apply_entry,
 	&cmd_snapshots_entry,
+	/* git */
+	&cmd_git_status_entry,
+	&cmd_git_changes_entry,
 	/* the full-screen UI */
 	&cmd_focus_entry,
 	&cmd_zoom_entry,

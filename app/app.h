@@ -15,6 +15,7 @@
 
 struct buffer;
 struct dbg;
+struct line_change;
 struct enc;
 struct project;
 struct snapshot;
@@ -57,6 +58,7 @@ struct app {
 	size_t napplied;            /* entries in applied */
 	struct snapshot *snap;      /* the source snapshots (cmd-snapshot.c), opened lazily */
 	bool snap_failed;           /* the store could not be opened (said once) */
+	void *git;                  /* git status and gutter caches (cmd-git.c) */
 	struct buffer **bufs;       /* every open buffer (owned) */
 	size_t nbufs;               /* how many */
 	struct view view;           /* the editor's current buffer and cursor */
@@ -93,6 +95,31 @@ void app_flush_journals(struct app *app);
 /* Runs the -x script at path; returns the process exit status (0, or 1 on
  * the first failed command, whose "SCRIPT:LINE: message" goes to stderr). */
 int app_script_run(struct app *app, const char *path);
+
+/* Git, for the UI's gutter, status line and file tree (cmd-git.c). */
+struct git_summary {
+	bool repo;           /* the project (or current file) is in a git working tree */
+	const char *workdir; /* that working tree, ending in '/' */
+	const char *branch;  /* the branch; NULL when HEAD is detached */
+	const char *commit;  /* HEAD's commit in hex; "" on an unborn branch */
+	bool detached;       /* HEAD names a commit, not a branch */
+	bool unborn;         /* the branch has no commit yet */
+	bool dirty;          /* tracked files differ from HEAD (on disk, saved) */
+	size_t changed;      /* files modified, added, deleted or in conflict */
+	size_t untracked;    /* files git does not track (ignored ones not counted) */
+};
+/* The branch and dirty state; strings valid until the next app_git_ call.
+ * out->repo is false outside git. Status is read again only after a save
+ * or when HEAD or the index moved. 0 or a negative errno. */
+int app_git_summary(struct app *app, struct git_summary *out);
+/* The lines of buf added, modified and deleted against its blob in HEAD,
+ * unsaved edits included (nothing outside git, for an untracked file or on
+ * an unborn branch); *out is valid until the next call. Cached by buffer
+ * version: cheap to ask on every draw. 0 or a negative errno. */
+int app_git_changes(struct app *app, struct buffer *buf, const struct line_change **out, size_t *n);
+/* The status letter of a file for the file tree ('M', 'A', 'D', '?', 'U',
+ * or ' ' when clean or outside git). */
+char app_git_mark(struct app *app, const char *path);
 
 /* Command handlers return 0, a negative value on failure (after cmd_error),
  * or CMD_PENDING when the work goes on in the loop: cmd_finish() ends it. */

@@ -66,6 +66,14 @@
 	 * (generation 0 of a program run) or "upd001"...; files recorded */   \
 	X(SNAPSHOT_RECORDED, snapshot_recorded, S(what) I(generation)          \
 	  I(files) S(store))                                                   \
+	/* git (the project's working tree): HEAD and whether files differ;  \
+	 * published by git-status and when a save changes the summary */     \
+	X(GIT_STATUS, git_status, S(workdir) S(branch) S(commit) B(detached)   \
+	  B(unborn) B(dirty) I(changed) I(untracked))                          \
+	/* git-changes: a buffer's lines against HEAD; changes "+L,N" added,  \
+	 * "~L,N" modified, "-L,N" N lines deleted above line L */              \
+	X(GIT_CHANGES, git_changes, S(path) I(added) I(modified) I(deleted)    \
+	  V(changes))                                                          \
 	/* an apply was refused or failed; nothing in the program changed */    \
 	X(ENC_REJECTED, enc_rejected, S(reason))                               \
 	/* SIGINT, SIGTERM or a quit command: the session is ending */         \

@@ -106,6 +106,14 @@ int enc_attach(struct app *app);
 /* Frees the engine and its records. */
 void enc_detach(struct app *app);
 
+/* cmd-git.c */
+extern const struct cmd_entry cmd_git_status_entry;
+extern const struct cmd_entry cmd_git_changes_entry;
+/* Watches saves (the status is read again); 0 or -ENOMEM. */
+int git_attach(struct app *app);
+/* Frees the repositories and caches. */
+void git_detach(struct app *app);
+
 /* cmd-snapshot.c */
 extern const struct cmd_entry cmd_snapshots_entry;
 /* Subscribes the store to builds and program starts; 0 or -ENOMEM. */

@@ -31,6 +31,7 @@ struct repo {
 	char *workdir;        /* its working tree, with a trailing '/' */
 	struct stamp seen;    /* the stamp HEAD was resolved at */
 	bool resolved;        /* head and tree below are valid for seen */
+	uint64_t epoch;       /* how many times HEAD was resolved */
 	struct repo_head head; /* HEAD as of seen */
 	git_tree *tree;       /* HEAD's tree; NULL when unborn or detached nowhere */
 	char *error;          /* the last failure's message */
@@ -133,6 +134,11 @@ void repo_free(struct repo *r)
 	free(r);
 }
 
+uint64_t repo_epoch(const struct repo *r)
+{
+	return r->epoch;
+}
+
 const char *repo_workdir(const struct repo *r)
 {
 	return r->workdir;
@@ -217,6 +223,7 @@ static int resolve(struct repo *r)
 done:
 	stamp_read(r, &r->seen);
 	r->resolved = true;
+	r->epoch++;
 	return 0;
 }
 

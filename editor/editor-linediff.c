@@ -32,12 +32,12 @@ struct linediff {
 	size_t *base_off;         /* base_off[l] = offset of base line l (1-based), [nbase + 1] = baselen */
 	size_t nbase;             /* base lines */
 	struct diff_hunk *h;      /* hunks valid at version */
-	size_t nh;                /* how many */
+	size_t nh, caph;          /* how many, allocated */
 	bool valid;               /* h is the diff of the buffer at version */
 	uint64_t version;         /* the buffer version h describes */
 	size_t lines;             /* the buffer's lines at version */
 	struct line_change *ch;   /* h as gutter marks */
-	size_t nch;               /* how many */
+	size_t nch, capch;        /* how many, allocated */
 	size_t full, partial;     /* diffs done so far, of each kind */
 };
 
@@ -87,6 +87,9 @@ int linediff_set_base(struct linediff *d, const char *data, size_t len)
 	}
 	free(d->base);
 	free(d->base_off);
+	free(d->h);
+	d->h = NULL;
+	d->caph = 0;
 	d->base = copy;
 	d->baselen = len;
 	d->base_off = off;
@@ -138,7 +141,7 @@ static int full_diff(struct linediff *d)
 		return err;
 	free(d->h);
 	d->h = h;
-	d->nh = n;
+	d->nh = d->caph = n;
 	d->full++;
 	return 0;
 }
@@ -213,23 +216,27 @@ static int partial_diff(struct linediff *d, uint64_t now)
 		nh[i].old_start += (size_t)o1 - 1;
 		nh[i].new_start += (size_t)w1 - 1;
 	}
-	/* h = h[0, a) + nh + h[b, nh) moved by delta. */
-	v = malloc((a + nn + (d->nh - b) + 1) * sizeof(*v));
-	if (!v) {
-		free(nh);
-		return -ENOMEM;
+	/* h = h[0, a) + nh + h[b, nh) moved by delta, in place (a new array
+	 * per keystroke costs more than the diff: malloc consolidates then). */
+	if (a + nn + (d->nh - b) > d->caph) {
+		size_t cap = 2 * (a + nn + (d->nh - b));
+
+		v = realloc(d->h, cap * sizeof(*v));
+		if (!v) {
+			free(nh);
+			return -ENOMEM;
+		}
+		d->h = v;
+		d->caph = cap;
 	}
-	memcpy(v, d->h, a * sizeof(*v));
+	if (d->nh > b)
+		memmove(d->h + a + nn, d->h + b, (d->nh - b) * sizeof(*d->h));
 	if (nn)
-		memcpy(v + a, nh, nn * sizeof(*v));
-	for (size_t i = b; i < d->nh; i++) {
-		v[a + nn + i - b] = d->h[i];
-		v[a + nn + i - b].new_start = (size_t)((long)d->h[i].new_start + delta);
-	}
-	free(nh);
-	free(d->h);
-	d->h = v;
+		memcpy(d->h + a, nh, nn * sizeof(*d->h));
 	d->nh = a + nn + (d->nh - b);
+	for (size_t i = a + nn; i < d->nh; i++)
+		d->h[i].new_start = (size_t)((long)d->h[i].new_start + delta);
+	free(nh);
 	d->partial++;
 	return 0;
 }
@@ -237,11 +244,16 @@ static int partial_diff(struct linediff *d, uint64_t now)
 /* The hunks as gutter marks. */
 static int make_changes(struct linediff *d)
 {
-	struct line_change *c = malloc((3 * d->nh + 1) * sizeof(*c));
+	struct line_change *c = d->ch;
 	size_t n = 0;
 
-	if (!c)
-		return -ENOMEM;
+	if (3 * d->nh + 1 > d->capch) {
+		c = realloc(d->ch, 2 * (3 * d->nh + 1) * sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		d->ch = c;
+		d->capch = 2 * (3 * d->nh + 1);
+	}
 	for (size_t i = 0; i < d->nh; i++) {
 		const struct diff_hunk *h = &d->h[i];
 		size_t same = h->old_count < h->new_count ? h->old_count : h->new_count;
@@ -253,8 +265,6 @@ static int make_changes(struct linediff *d)
 		if (h->old_count > same)
 			c[n++] = (struct line_change){ LINE_DELETED, h->new_start + same, 0, h->old_count - same };
 	}
-	free(d->ch);
-	d->ch = c;
 	d->nch = n;
 	return 0;
 }

@@ -349,6 +349,9 @@ const char *repo_workdir(const struct repo *r);
  * index changed on disk); *out is valid until the next repo_ call.
  * 0 or -EIO (repo_error() says why). */
 int repo_head(struct repo *r, const struct repo_head **out);
+/* A number that grows each time repo_head() (or repo_head_blob()) found
+ * HEAD, a ref or the index changed on disk: caches of the status compare it. */
+uint64_t repo_epoch(const struct repo *r);
 /* HEAD's version of the file at path: its blob id, and when data is not
  * NULL a new NUL-terminated copy of its bytes (*len of them) the caller
  * frees. 0; -ENOENT when HEAD has no such file (untracked, unborn, outside
