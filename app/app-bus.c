@@ -159,17 +159,19 @@ static struct queued *queued_new(enum bus_event_type type, const void *payload)
 			*(void **)((char *)q->payload + info->fields[i].offset) = NULL;
 	for (size_t i = 0; i < info->nfields; i++) {
 		size_t off = info->fields[i].offset;
-		const void *src = *(const void *const *)((const char *)payload + off);
+		const void *src;
 		void **dst = (void **)((char *)q->payload + off);
 
+		/* Only string fields hold a pointer (a bool may sit at any offset). */
+		if (info->fields[i].kind != BUS_FIELD_STR && info->fields[i].kind != BUS_FIELD_STRV)
+			continue;
+		src = *(const void *const *)((const char *)payload + off);
 		if (!src)
 			continue;
 		if (info->fields[i].kind == BUS_FIELD_STR)
 			*dst = strdup(src);
-		else if (info->fields[i].kind == BUS_FIELD_STRV)
-			*dst = strv_dup(src);
 		else
-			continue;
+			*dst = strv_dup(src);
 		if (!*dst) {
 			payload_release(info, q->payload);
 			free(q);

@@ -109,7 +109,12 @@ TEST(git_branch_commits_and_status)
 
 	git(harness_tmpdir(), NULL, "init", "-q", NULL, NULL);
 	write_file("main.c", "int main(void)\n{\n\treturn 0;\n}\n");
-	mkdir(path_in("src"), 0700);
+	{
+		char *src = path_in("src");
+
+		mkdir(src, 0700);
+		free(src);
+	}
 	write_file("src/lib.c", "int lib;\n");
 	git(harness_tmpdir(), NULL, "add", "-A", NULL, NULL);
 	git(harness_tmpdir(), NULL, "commit", "-q", "-m", "one");
