@@ -26,9 +26,11 @@
 	X(RECOVERY_AVAILABLE, recovery_available, S(path) I(operations))       \
 	/* the debugged program was started (or attached to) */               \
 	X(INFERIOR_STARTED, inferior_started, I(pid) S(program))               \
-	/* every thread stopped; reason: breakpoint, step, signal, ... */      \
+	/* every thread stopped; reason: breakpoint, step, signal, ...; the   \
+	 * code's EnC generation, and N when it runs code updN replaced */     \
 	X(INFERIOR_STOPPED, inferior_stopped, S(reason) I(tid) I(pc)           \
-	  S(function) S(file) I(line) S(signal) I(breakpoint))                 \
+	  S(function) S(file) I(line) S(signal) I(breakpoint) I(generation)    \
+	  I(superseded))                                                       \
 	/* the debugged program ended: exit status, or the signal that killed it */ \
 	X(INFERIOR_EXITED, inferior_exited, I(pid) I(status) S(signal))        \
 	/* what the program wrote to its terminal */                           \

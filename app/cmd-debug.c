@@ -259,7 +259,11 @@ const struct cmd_entry cmd_start_entry = {
 static int cmd_continue(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	char *msg = NULL;
-	int err = dbg_continue(ctx->app->dbg, &msg);
+	int err;
+
+	if (enc_apply_first(ctx) < 0)
+		return -1;
+	err = dbg_continue(ctx->app->dbg, &msg);
 
 	return resumed_bg(ctx, err, msg, background(argc, argv));
 }
@@ -283,8 +287,13 @@ static int cmd_step(struct cmd_ctx *ctx, int argc, char **argv)
 			  : strcmp(name, "stepi") == 0 ? DBG_STEP_INSN
 			  : strcmp(name, "nexti") == 0 ? DBG_STEP_INSN_OVER : DBG_STEP_OUT;
 	char *msg = NULL;
-	int err = dbg_step(ctx->app->dbg, how, &msg);
+	int err;
 
+	/* Source-level steps apply unapplied edits first (VC6's "debug
+	 * commands invoke Edit and Continue"); stepi and nexti do not. */
+	if ((how == DBG_STEP_OVER || how == DBG_STEP_INTO) && enc_apply_first(ctx) < 0)
+		return -1;
+	err = dbg_step(ctx->app->dbg, how, &msg);
 	return resumed(ctx, err, msg);
 }
 
@@ -343,8 +352,11 @@ const struct cmd_entry cmd_finish_entry = {
 static int cmd_until(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	char *msg = NULL;
-	int err = argc == 1 ? dbg_step(ctx->app->dbg, DBG_STEP_OVER, &msg)
-			    : dbg_until(ctx->app->dbg, argv[1], &msg);
+	int err;
+
+	if (enc_apply_first(ctx) < 0)
+		return -1;
+	err = argc == 1 ? dbg_step(ctx->app->dbg, DBG_STEP_OVER, &msg) : dbg_until(ctx->app->dbg, argv[1], &msg);
 
 	return resumed(ctx, err, msg);
 }
@@ -613,20 +625,28 @@ const struct cmd_entry cmd_ignore_entry = {
 };
 
 /* Frame i as gdb's bt shows it, "#1  0x... in f (x=1) at file.c:12" (or
- * "from MODULE" without source); the caller frees the text. */
+ * "from MODULE" without source), with Edit and Continue's marks: <updN>
+ * after the function when the frame runs code updN replaced (its line is
+ * then its generation's, and why it stays follows), [updN] after a line of
+ * code generation N loaded. The caller frees the text. */
 static char *frame_text(struct dbg *dbg, size_t i, const struct dbg_frame *f)
 {
-	char *args = NULL, *text = NULL;
+	char *args = NULL, *text = NULL, label[32] = "", gen[32] = "";
 	int len;
 
 	if (dbg_frame_args(dbg, f, i == 0, &args) < 0)
 		args = NULL;
+	if (f->superseded)
+		snprintf(label, sizeof(label), " <upd%03u>", f->superseded);
+	if (f->generation)
+		snprintf(gen, sizeof(gen), " [upd%03u]", f->generation);
 	if (f->file)
-		len = asprintf(&text, "#%-2zu 0x%016llx in %s (%s) at %s:%d", i, (unsigned long long)f->pc,
-			       f->function ? f->function : "??", args ? args : "", f->file, f->line);
+		len = asprintf(&text, "#%-2zu 0x%016llx in %s (%s)%s at %s:%d%s%s%s", i, (unsigned long long)f->pc,
+			       f->function ? f->function : "??", args ? args : "", label, f->file, f->line, gen,
+			       f->reason ? " -- " : "", f->reason ? f->reason : "");
 	else
-		len = asprintf(&text, "#%-2zu 0x%016llx in %s (%s)%s%s", i, (unsigned long long)f->pc,
-			       f->function ? f->function : "??", args ? args : "", f->module ? " from " : "",
+		len = asprintf(&text, "#%-2zu 0x%016llx in %s (%s)%s%s%s", i, (unsigned long long)f->pc,
+			       f->function ? f->function : "??", args ? args : "", label, f->module ? " from " : "",
 			       f->module ? f->module : "");
 	free(args);
 	return len < 0 ? NULL : text;
@@ -926,11 +946,16 @@ static char *joined(int argc, char **argv, int first)
 static int cmd_finish_frame(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct dbg *dbg = ctx->app->dbg;
-	size_t sel = dbg_selected_frame(dbg);
+	size_t sel;
 	struct dbg_frame *frames;
-	ssize_t n = dbg_backtrace(dbg, sel + 2, &frames);
+	ssize_t n;
 	char *msg = NULL;
 	int err;
+
+	if (enc_apply_first(ctx) < 0)
+		return -1;
+	sel = dbg_selected_frame(dbg);
+	n = dbg_backtrace(dbg, sel + 2, &frames);
 
 	finishing.active = false;
 	if (n > (ssize_t)sel + 1) {

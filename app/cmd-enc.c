@@ -1,6 +1,16 @@
 /* The Edit and Continue commands: apply (save what was edited, recompile,
- * load into the stopped program, redirect), and the engine's life beside the
- * debugger's. */
+ * load into the stopped program, redirect), the setting that makes the
+ * debug commands apply first, and what joins the engine to the editor: the
+ * version of every buffer each generation was compiled from, which gives
+ * the line maps between generations (enc/) and the line translator that
+ * shows every location in the text the user sees now (debugger/).
+ *
+ *   generation   0 (as built)   1 (upd001)   2 (upd002)   now
+ *   count.c      v0             v7           v12          v15
+ *   main.c       v0             v0           v3           v3
+ *
+ *   a line of upd001's code in count.c -> buf_linemap(v7, v15) -> now
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -12,121 +22,378 @@
 #include "editor/editor.h"
 #include "enc/enc.h"
 
-/* The version of each buffer last applied (index-parallel to app->bufs). */
-struct applied {
-	struct buffer *buf;  /* the buffer */
-	uint64_t version;    /* its version when last applied (or opened) */
+/* A buffer and the version of its text each generation was built from. */
+struct gen_buf {
+	struct buffer *buf;  /* the buffer (the app's) */
+	uint64_t *version;   /* [g]: its version in generation g, g <= ngen */
+	uint64_t submitted;  /* the version last applied, or found to change no code */
+	char *real;          /* its path, resolved */
 };
+
+/* A line map asked for recently (maps between fixed versions never change). */
+struct map_cache {
+	struct buffer *buf;  /* whose */
+	uint64_t from, to;   /* versions */
+	struct linemap *map; /* the map (owned) */
+};
+
+/* A file name the debugger or the engine passed, and its buffer. */
+struct file_cache {
+	char *file;          /* as passed (owned copy) */
+	long buf;            /* index in bufs, -1: not open */
+};
+
+#define NMAPS 16
+#define NFILES 32
+
+struct gens {
+	struct gen_buf *bufs;      /* every buffer seen */
+	size_t nbufs;              /* how many */
+	unsigned ngen;             /* the newest generation recorded */
+	bool auto_apply;           /* debug commands apply unapplied edits first */
+	struct map_cache maps[NMAPS]; /* recent maps, round robin */
+	unsigned next_map;         /* the slot the next one takes */
+	struct file_cache files[NFILES]; /* recent file names */
+	unsigned next_file;        /* the slot the next one takes */
+};
+
+static struct gens *gens_of(struct app *app)
+{
+	if (!app->applied) {
+		struct gens *g = calloc(1, sizeof(*g));
+
+		if (g)
+			g->auto_apply = true;
+		app->applied = g;
+	}
+	return app->applied;
+}
+
+static void caches_clear(struct gens *g)
+{
+	for (int i = 0; i < NMAPS; i++) {
+		linemap_free(g->maps[i].map);
+		g->maps[i] = (struct map_cache){ 0 };
+	}
+	for (int i = 0; i < NFILES; i++) {
+		free(g->files[i].file);
+		g->files[i] = (struct file_cache){ 0 };
+	}
+}
+
+/* Forgets every generation (a new run starts from what was built). */
+static void gens_reset(struct gens *g)
+{
+	for (size_t i = 0; i < g->nbufs; i++) {
+		free(g->bufs[i].version);
+		free(g->bufs[i].real);
+	}
+	free(g->bufs);
+	g->bufs = NULL;
+	g->nbufs = 0;
+	g->ngen = 0;
+	caches_clear(g);
+}
+
+/* The record of buf, made when first seen: it was opened after the
+ * generations so far, so its first version stands for all of them (the
+ * build's, when the buffer was tagged "built" since). */
+static struct gen_buf *gen_buf_of(struct gens *g, struct buffer *buf)
+{
+	struct gen_buf *v;
+	uint64_t built = 0;
+	char real[PATH_MAX];
+
+	for (size_t i = 0; i < g->nbufs; i++)
+		if (g->bufs[i].buf == buf)
+			return &g->bufs[i];
+	v = realloc(g->bufs, (g->nbufs + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	g->bufs = v;
+	v = &v[g->nbufs];
+	*v = (struct gen_buf){ .buf = buf, .version = calloc(g->ngen + 2, sizeof(uint64_t)),
+			       .real = strdup(realpath(buf_path(buf), real) ? real : buf_path(buf)) };
+	if (!v->version || !v->real) {
+		free(v->version);
+		free(v->real);
+		return NULL;
+	}
+	buf_tagged(buf, "built", &built);
+	for (unsigned k = 0; k <= g->ngen; k++)
+		v->version[k] = built;
+	v->submitted = built;
+	g->nbufs++;
+	/* File names resolved before it was known may name it now. */
+	for (int i = 0; i < NFILES; i++) {
+		free(g->files[i].file);
+		g->files[i] = (struct file_cache){ 0 };
+	}
+	return v;
+}
+
+/* Records generation gen as the current text of every open buffer. */
+static int gens_record(struct app *app, unsigned gen)
+{
+	struct gens *g = gens_of(app);
+
+	if (!g)
+		return -ENOMEM;
+	for (size_t i = 0; i < app->nbufs; i++)
+		if (!gen_buf_of(g, app->bufs[i]))
+			return -ENOMEM;
+	for (size_t i = 0; i < g->nbufs; i++) {
+		uint64_t *v = realloc(g->bufs[i].version, (gen + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		g->bufs[i].version = v;
+		for (unsigned k = g->ngen + 1; k <= gen; k++)
+			v[k] = buf_version(g->bufs[i].buf);
+	}
+	g->ngen = gen;
+	return 0;
+}
+
+/* The buffer of a file name (as DWARF or the engine give it), or NULL. */
+static struct gen_buf *file_buf(struct gens *g, const char *file)
+{
+	char real[PATH_MAX];
+	struct file_cache *c;
+	long found = -1;
+
+	for (int i = 0; i < NFILES; i++)
+		if (g->files[i].file && strcmp(g->files[i].file, file) == 0)
+			return g->files[i].buf >= 0 ? &g->bufs[g->files[i].buf] : NULL;
+	if (realpath(file, real))
+		for (size_t i = 0; i < g->nbufs; i++)
+			if (strcmp(g->bufs[i].real, real) == 0)
+				found = (long)i;
+	c = &g->files[g->next_file++ % NFILES];
+	free(c->file);
+	c->file = strdup(file);
+	c->buf = c->file ? found : -1;
+	return found >= 0 ? &g->bufs[found] : NULL;
+}
+
+/* The line map of b between two versions (cached), or NULL. */
+static const struct linemap *version_map(struct gens *g, struct gen_buf *b, uint64_t from, uint64_t to)
+{
+	struct map_cache *c;
+
+	for (int i = 0; i < NMAPS; i++)
+		if (g->maps[i].map && g->maps[i].buf == b->buf && g->maps[i].from == from && g->maps[i].to == to)
+			return g->maps[i].map;
+	c = &g->maps[g->next_map++ % NMAPS];
+	linemap_free(c->map);
+	*c = (struct map_cache){ b->buf, from, to, buf_linemap(b->buf, from, to) };
+	return c->map;
+}
+
+/* enc_lines' map: a line of file between two generations (ENC_NOW: the
+ * current text). Files not open in encide did not move. */
+static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, int line)
+{
+	struct app *app = arg;
+	struct gens *g = gens_of(app);
+	struct gen_buf *b;
+	const struct linemap *m;
+	uint64_t vf, vt;
+
+	for (size_t i = 0; g && i < app->nbufs; i++)
+		gen_buf_of(g, app->bufs[i]);
+	if (!g || line <= 0 || !(b = file_buf(g, file)))
+		return line > 0 ? (size_t)line : 0;
+	vf = from == ENC_NOW ? buf_version(b->buf) : b->version[from <= g->ngen ? from : g->ngen];
+	vt = to == ENC_NOW ? buf_version(b->buf) : b->version[to <= g->ngen ? to : g->ngen];
+	if (vf == vt)
+		return (size_t)line;
+	m = version_map(g, b, vf, vt);
+	return m ? linemap_get(m, (size_t)line) : (size_t)line;
+}
+
+/* The debugger's line translator: generation gen's lines <-> the text now. */
+static int gens_translate(void *arg, const char *file, unsigned gen, int line, bool to_current)
+{
+	return (int)gens_map(arg, file, to_current ? gen : ENC_NOW, to_current ? ENC_NOW : gen, line);
+}
 
 /* A new program run starts from what was built: generations are gone. */
 static void on_started(const struct bus_event *ev, void *arg)
 {
 	struct app *app = arg;
+	struct gens *g = gens_of(app);
 
 	enc_free(app->enc);
 	app->enc = NULL;
 	dbg_forget_code(app->dbg);
+	if (g)
+		gens_reset(g);
+}
+
+/* The text a build compiled: every open buffer's version is "built". */
+static void on_built(const struct bus_event *ev, void *arg)
+{
+	struct app *app = arg;
+	const struct ev_build_finished *e = ev->payload;
+
+	if (!e->ok)
+		return;
+	for (size_t i = 0; i < app->nbufs; i++)
+		buf_tag(app->bufs[i], "built");
 }
 
 int enc_attach(struct app *app)
 {
-	return bus_subscribe(app->bus, EV_INFERIOR_STARTED, on_started, app) < 0 ? -ENOMEM : 0;
+	if (!gens_of(app))
+		return -ENOMEM;
+	dbg_set_line_translator(app->dbg, gens_translate, app);
+	if (bus_subscribe(app->bus, EV_INFERIOR_STARTED, on_started, app) < 0 ||
+	    bus_subscribe(app->bus, EV_BUILD_FINISHED, on_built, app) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 void enc_detach(struct app *app)
 {
+	struct gens *g = app->applied;
+
 	enc_free(app->enc);
 	app->enc = NULL;
-	free(app->applied);
+	if (app->dbg)
+		dbg_set_line_translator(app->dbg, NULL, NULL);
+	if (g) {
+		gens_reset(g);
+		free(g);
+	}
 	app->applied = NULL;
-	app->napplied = 0;
 }
 
+/* The version of buf last applied (or found to change no code). */
 static uint64_t applied_version(struct app *app, struct buffer *buf)
 {
-	struct applied *v = app->applied;
+	struct gens *g = gens_of(app);
+	struct gen_buf *b = g ? gen_buf_of(g, buf) : NULL;
 
-	for (size_t i = 0; i < app->napplied; i++)
-		if (v[i].buf == buf)
-			return v[i].version;
-	return 0;
+	return b ? b->submitted : 0;
 }
 
-static void applied_set(struct app *app, struct buffer *buf, uint64_t version)
+/* Every buffer's current text has been applied. */
+static void applied_all(struct app *app)
 {
-	struct applied *v = app->applied;
+	struct gens *g = gens_of(app);
 
-	for (size_t i = 0; i < app->napplied; i++)
-		if (v[i].buf == buf) {
-			v[i].version = version;
-			return;
-		}
-	v = realloc(app->applied, (app->napplied + 1) * sizeof(*v));
-	if (!v)
-		return;
-	app->applied = v;
-	v[app->napplied++] = (struct applied){ buf, version };
-}
+	for (size_t i = 0; g && i < app->nbufs; i++) {
+		struct gen_buf *b = gen_buf_of(g, app->bufs[i]);
 
-/* How a file's lines moved since it was last applied: the buffer's edit
- * log, replayed (files not open in encide did not move). */
-static size_t lines_moved(void *arg, const char *file, int line)
-{
-	struct app *app = arg;
-	char a[PATH_MAX], b[PATH_MAX];
-
-	if (!realpath(file, a))
-		return (size_t)line;
-	for (size_t i = 0; i < app->nbufs; i++) {
-		struct buffer *buf = app->bufs[i];
-		struct linemap *m;
-		size_t to;
-
-		if (!realpath(buf_path(buf), b) || strcmp(a, b) != 0)
-			continue;
-		m = buf_linemap(buf, applied_version(app, buf), buf_version(buf));
-		if (!m)
-			return (size_t)line;
-		to = linemap_get(m, (size_t)line);
-		linemap_free(m);
-		return to;
+		if (b)
+			b->submitted = buf_version(app->bufs[i]);
 	}
-	return (size_t)line;
+}
+
+/* True when buf is a source of the program: a TU or a header one uses. */
+static bool is_program_source(struct app *app, struct buffer *buf)
+{
+	size_t *deps = NULL, n = 0;
+
+	if (!app->project || project_dependents(app->project, buf_path(buf), &deps, &n) < 0)
+		return false;
+	free(deps);
+	return n > 0;
+}
+
+/* The buffers of the program's sources edited since the newest generation
+ * (NULL-terminated, caller frees the array); *n how many. */
+static const char **edited_files(struct app *app, size_t extra, size_t *n)
+{
+	const char **files = calloc(app->nbufs + extra + 1, sizeof(*files));
+
+	*n = 0;
+	for (size_t i = 0; files && i < app->nbufs; i++)
+		if (buf_version(app->bufs[i]) != applied_version(app, app->bufs[i]) &&
+		    is_program_source(app, app->bufs[i]))
+			files[(*n)++] = buf_path(app->bufs[i]);
+	return files;
+}
+
+/* Saves, applies files as the next generation, resumes a program that ran.
+ * 0, 1 (no code changed), or -1 after cmd_error. */
+static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, int fail_at)
+{
+	struct app *app = ctx->app;
+	struct gens *g = gens_of(app);
+	char *msg = NULL;
+	bool resume = false;
+	unsigned gen;
+	int err;
+
+	if (!g)
+		return cmd_error(ctx, "apply: out of memory");
+	/* Every file that goes in is saved first: the compiler reads them. */
+	for (size_t i = 0; i < app->nbufs; i++) {
+		struct buffer *b = app->bufs[i];
+
+		if (buf_modified(b) && buf_save(b, false, &msg) < 0) {
+			cmd_error(ctx, "apply: %s", msg ? msg : "cannot save");
+			free(msg);
+			return -1;
+		}
+	}
+	/* Apply while running: stop every thread, apply, let them go on. */
+	if (dbg_state(app->dbg) == DBG_RUNNING) {
+		if (dbg_interrupt(app->dbg, &msg) < 0) {
+			cmd_error(ctx, "apply: %s", msg ? msg : "cannot stop the program");
+			free(msg);
+			return -1;
+		}
+		resume = true;
+	}
+	if (!app->enc)
+		app->enc = enc_new(app->dbg, app->project, app->bus);
+	if (!app->enc)
+		return cmd_error(ctx, "apply: out of memory");
+	/* The text the new generation is compiled from is the text now. */
+	gen = enc_generation(app->enc) + 1;
+	if (gens_record(app, gen) < 0)
+		return cmd_error(ctx, "apply: out of memory");
+	enc_fail_at(app->enc, fail_at);
+	err = enc_apply(app->enc, files, &(struct enc_lines){ gens_map, app }, &msg);
+	if (err != 0)
+		g->ngen = gen - 1; /* no generation was made */
+	else
+		snapshot_generation(app, files, gen);
+	if (resume && dbg_pid(app->dbg) > 0)
+		dbg_continue(app->dbg, NULL);
+	if (err < 0) {
+		cmd_error(ctx, "apply: %s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	applied_all(app);
+	if (err == 1) {
+		/* No generation: the code that runs keeps its lines, and the line
+		 * translator maps them to the text as it is now. */
+		cmd_print(ctx, "nothing to apply: the edits change no code");
+		return 1;
+	}
+	cmd_print(ctx, "applied upd%03u", enc_generation(app->enc));
+	return 0;
 }
 
 static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *app = ctx->app;
-	const char **files = calloc(app->nbufs + (size_t)argc + 1, sizeof(*files));
 	size_t nfiles = 0;
-	char *msg = NULL;
+	const char **files;
 	int err, fail_at = 0;
-	bool resume = false;
 
+	if (!app->project)
+		return cmd_error(ctx, "apply: no project");
+	if (dbg_pid(app->dbg) <= 0)
+		return cmd_error(ctx, "apply: the program is not running (edits take effect at the next build)");
+	files = edited_files(app, (size_t)argc, &nfiles);
 	if (!files)
 		return cmd_error(ctx, "apply: out of memory");
-	if (!app->project) {
-		free(files);
-		return cmd_error(ctx, "apply: no project");
-	}
-	if (dbg_pid(app->dbg) <= 0) {
-		free(files);
-		return cmd_error(ctx, "apply: the program is not running (edits take effect at the next build)");
-	}
-	/* Every buffer edited since it was last applied is saved and goes in. */
-	for (size_t i = 0; i < app->nbufs; i++) {
-		struct buffer *b = app->bufs[i];
-
-		if (buf_version(b) == applied_version(app, b))
-			continue;
-		if (buf_modified(b) && buf_save(b, false, &msg) < 0) {
-			cmd_error(ctx, "apply: %s", msg ? msg : "cannot save");
-			free(msg);
-			free(files);
-			return -1;
-		}
-		files[nfiles++] = buf_path(b);
-	}
 	for (int i = 1; i < argc; i++) {
 		/* Test-only: --fail-at=N makes step N of the pipeline fail. */
 		if (strncmp(argv[i], "--fail-at=", 10) == 0)
@@ -138,48 +405,82 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		free(files);
 		return cmd_error(ctx, "apply: nothing was edited");
 	}
-	/* Apply while running: stop every thread, apply, let them go on. */
-	if (dbg_state(app->dbg) == DBG_RUNNING) {
-		if (dbg_interrupt(app->dbg, &msg) < 0) {
-			cmd_error(ctx, "apply: %s", msg ? msg : "cannot stop the program");
-			free(msg);
-			free(files);
-			return -1;
-		}
-		resume = true;
-	}
-	if (!app->enc)
-		app->enc = enc_new(app->dbg, app->project, app->bus);
-	if (!app->enc) {
-		free(files);
-		return cmd_error(ctx, "apply: out of memory");
-	}
-	enc_fail_at(app->enc, fail_at);
-	err = enc_apply(app->enc, files, &(struct enc_lines){ lines_moved, app }, &msg);
-	if (err == 0)
-		snapshot_generation(app, files, enc_generation(app->enc));
+	err = apply_files(ctx, files, nfiles, fail_at);
 	free(files);
-	if (resume && dbg_pid(app->dbg) > 0)
-		dbg_continue(app->dbg, NULL);
-	if (err < 0) {
-		cmd_error(ctx, "apply: %s", msg ? msg : strerror(-err));
-		free(msg);
-		return -1;
-	}
-	for (size_t i = 0; i < app->nbufs; i++)
-		applied_set(app, app->bufs[i], buf_version(app->bufs[i]));
-	if (err == 1)
-		cmd_print(ctx, "nothing to apply: the edits change no code");
-	else
-		cmd_print(ctx, "applied upd%03u", enc_generation(app->enc));
-	return 0;
+	return err < 0 ? -1 : 0;
 }
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
 	.usage = "[FILE...] [--fail-at=STEP]",
-	.help = "Apply code changes: save the edited files, recompile them, and load the new code into the stopped program",
+	.help = "Apply code changes: save the edited files, recompile them, and load the new code into the program",
 	.min_args = 0,
 	.max_args = -1,
 	.exec = cmd_apply,
+};
+
+int enc_apply_first(struct cmd_ctx *ctx)
+{
+	struct app *app = ctx->app;
+	struct gens *g = gens_of(app);
+	const char **files;
+	size_t n = 0;
+	int err;
+
+	if (!g || !g->auto_apply || !app->project || dbg_pid(app->dbg) <= 0)
+		return 0;
+	files = edited_files(app, 0, &n);
+	if (!files)
+		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
+	if (n == 0) {
+		free(files);
+		return 0;
+	}
+	err = apply_files(ctx, files, n, 0);
+	free(files);
+	if (err < 0) {
+		/* VC6: the command is not performed. Say why, and what to do. */
+		char *why = ctx->error;
+
+		ctx->error = NULL;
+		cmd_error(ctx, "%s not performed: the edits could not be applied (fix them, or 'set auto-apply "
+			  "off' to debug the old code): %s", ctx->entry->name, why ? why : "apply failed");
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_set(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct gens *g = gens_of(ctx->app);
+	bool on;
+
+	if (!g)
+		return cmd_error(ctx, "set: out of memory");
+	if (strcmp(argv[1], "auto-apply") != 0)
+		return cmd_error(ctx, "set: no setting '%s' (settings: auto-apply)", argv[1]);
+	if (argc == 2) {
+		cmd_print(ctx, "auto-apply is %s", g->auto_apply ? "on" : "off");
+		return 0;
+	}
+	if (strcmp(argv[2], "on") == 0)
+		on = true;
+	else if (strcmp(argv[2], "off") == 0)
+		on = false;
+	else
+		return cmd_error(ctx, "set: auto-apply is 'on' or 'off', not '%s'", argv[2]);
+	g->auto_apply = on;
+	cmd_print(ctx, "auto-apply is %s", on ? "on" : "off");
+	return 0;
+}
+
+const struct cmd_entry cmd_set_entry = {
+	.name = "set",
+	.usage = "auto-apply [on|off]",
+	.help = "Settings: auto-apply on (the default) makes continue, next, step, finish and until apply "
+		"unapplied edits first",
+	.min_args = 1,
+	.max_args = 2,
+	.exec = cmd_set,
 };

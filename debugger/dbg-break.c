@@ -53,6 +53,37 @@ void dbg_break_unpatch(struct dbg *dbg, uint64_t addr, void *buf, size_t len)
 		}
 }
 
+int dbg_read_code(struct dbg *dbg, uint64_t addr, void *buf, size_t len)
+{
+	int err = dbg_read(dbg, addr, buf, len);
+
+	if (err == 0)
+		dbg_break_unpatch(dbg, addr, buf, len);
+	return err;
+}
+
+int dbg_write_code(struct dbg *dbg, uint64_t addr, const void *buf, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	for (size_t i = 0; i < dbg->nbps; i++)
+		for (size_t j = 0; j < dbg->bps[i]->nsites; j++) {
+			struct dbg_site *s = &dbg->bps[i]->sites[j];
+
+			if (s->inserted && s->addr >= addr && s->addr < addr + len) {
+				s->saved = ((const uint8_t *)buf)[s->addr - addr];
+				copy[s->addr - addr] = INT3;
+			}
+		}
+	err = dbg_write(dbg, addr, copy, len);
+	free(copy);
+	return err;
+}
+
 static int site_insert(struct dbg *dbg, struct dbg_site *s)
 {
 	struct dbg_site *other = site_at(dbg, s->addr, s);
@@ -96,8 +127,13 @@ static int resolve(struct dbg *dbg, struct dbg_bp *bp, char **errmsg)
 	if (loc[0] == '*') {
 		uint64_t a = strtoull(loc + 1, &end, 0);
 
+		/* "*FUNCTION": its very first instruction (gdb's meaning). */
+		if ((*end || end == loc + 1) && dbg_function_by_name(dbg, loc + 1, &low, &high)) {
+			a = low;
+			end = (char *)"";
+		}
 		if (*end || end == loc + 1)
-			return dbg_fail(errmsg, -EINVAL, "'%s' is not an address", loc + 1);
+			return dbg_fail(errmsg, -EINVAL, "'%s' is not an address or a function", loc + 1);
 		addrs = malloc(sizeof(*addrs));
 		if (!addrs)
 			return -ENOMEM;
@@ -383,6 +419,13 @@ void dbg_break_remove_all(struct dbg *dbg)
 
 void dbg_break_process_gone(struct dbg *dbg)
 {
+	/* Frames waiting for a return are gone with their process. */
+	for (size_t i = 0; i < dbg->nrwatch; i++)
+		if (dbg->rwatch[i].free_fn)
+			dbg->rwatch[i].free_fn(dbg->rwatch[i].arg);
+	free(dbg->rwatch);
+	dbg->rwatch = NULL;
+	dbg->nrwatch = 0;
 	/* Internal breakpoints die with the process; user ones wait for the
 	 * next run, their sites to be resolved again. */
 	for (size_t i = dbg->nbps; i-- > 0;) {
@@ -393,10 +436,17 @@ void dbg_break_process_gone(struct dbg *dbg)
 			bp_drop(dbg, bp);
 			continue;
 		}
+
 		free(bp->sites);
 		bp->sites = NULL;
 		bp->nsites = 0;
 	}
+}
+
+/* The hit function of return watches: only a mark (fire_watches runs them). */
+static bool return_hit(struct dbg *dbg, struct dbg_bp *bp, struct dbg_thread *t)
+{
+	return false;
 }
 
 int dbg_break_internal(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_bp_hit_fn *hit)
@@ -424,6 +474,15 @@ int dbg_break_internal(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_bp
 	return bp->info.id;
 }
 
+const struct dbg_bp_info *dbg_break_internal_info(struct dbg *dbg, int id)
+{
+	struct dbg_bp *bp = id < 0 ? bp_by_id(dbg, id) : NULL;
+
+	if (bp && bp->nsites)
+		bp->info.address = bp->sites[0].addr;
+	return bp ? &bp->info : NULL;
+}
+
 void dbg_break_internal_delete(struct dbg *dbg, int id)
 {
 	struct dbg_bp *bp = bp_by_id(dbg, id);
@@ -432,10 +491,66 @@ void dbg_break_internal_delete(struct dbg *dbg, int id)
 		bp_drop(dbg, bp);
 }
 
+/* Runs the return watches at t's PC that are for t's frame (its thread,
+ * its stack depth); *stop gets whether one asked to stop. True when one ran. */
+static bool fire_watches(struct dbg *dbg, struct dbg_thread *t, bool *stop)
+{
+	uint64_t pc = t->regs.rip;
+	bool ran = false;
+
+	*stop = false;
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		struct dbg_bp *b = dbg->bps[i];
+		struct dbg_return_watch w = { 0 };
+		enum dbg_state was = dbg->state;
+		bool here = false;
+
+		for (size_t j = 0; j < b->nsites; j++)
+			here |= b->sites[j].addr == pc && b->sites[j].inserted;
+		if (!here || b->deleted || b->info.id >= 0 || !b->hit || (b->tid && b->tid != t->tid) ||
+		    (b->frame_sp && t->regs.rsp < b->frame_sp))
+			continue;
+		for (size_t k = 0; k < dbg->nrwatch; k++)
+			if (dbg->rwatch[k].id == b->info.id) {
+				w = dbg->rwatch[k];
+				dbg->rwatch[k] = dbg->rwatch[--dbg->nrwatch];
+				break;
+			}
+		bp_drop(dbg, b); /* once: the int3 goes, the PC is at the real instruction */
+		ran = true;
+		if (w.fn) {
+			dbg->state = DBG_STOPPED; /* the callback reads and moves the stopped thread */
+			dbg->current = t->tid;
+			dbg->frame = 0;
+			*stop |= w.fn(dbg, t->tid, w.arg);
+			if (dbg->pid > 0 && dbg->state == DBG_STOPPED)
+				dbg->state = was;
+			if (dbg->pid <= 0)
+				return true;
+		}
+		dbg_regs(dbg, t);
+		return true; /* one frame returns at a time */
+	}
+	return ran;
+}
+
+bool dbg_break_watch_fire(struct dbg *dbg, struct dbg_thread *t)
+{
+	bool stop;
+
+	return dbg_regs(dbg, t) == 0 && fire_watches(dbg, t, &stop);
+}
+
 bool dbg_break_hit(struct dbg *dbg, struct dbg_thread *t, struct dbg_bp *bp)
 {
 	uint64_t pc = t->regs.rip;
+	bool stop = false;
 
+	/* A return watch first (it may move the thread to new code); what else
+	 * is planted here still decides whether the program stops. */
+	fire_watches(dbg, t, &stop);
+	if (dbg->pid <= 0)
+		return true;
 	/* Several breakpoints may share the address: any that stops, stops. */
 	for (size_t i = 0; i < dbg->nbps; i++) {
 		struct dbg_bp *b = dbg->bps[i];
@@ -446,11 +561,9 @@ bool dbg_break_hit(struct dbg *dbg, struct dbg_thread *t, struct dbg_bp *bp)
 		if (!here || b->deleted || !b->info.enabled)
 			continue;
 		if (b->info.id < 0) {
-			/* Internal: only in the frame it was meant for. */
-			if (b->frame_sp && t->regs.rsp < b->frame_sp)
+			/* Internal: only in the frame (and thread) it was meant for. */
+			if (b->hit || (b->frame_sp && t->regs.rsp < b->frame_sp) || (b->tid && b->tid != t->tid))
 				continue;
-			if (b->hit)
-				return b->hit(dbg, b, t);
 			if (!dbg->step.active) {
 				/* A one-shot stop (run to main): gone once hit. */
 				b->deleted = true;
@@ -488,7 +601,7 @@ bool dbg_break_hit(struct dbg *dbg, struct dbg_thread *t, struct dbg_bp *bp)
 		(void)bp;
 		return true;
 	}
-	return false;
+	return stop;
 }
 
 int dbg_break_step_over(struct dbg *dbg, struct dbg_thread *t)
@@ -525,52 +638,33 @@ void dbg_break_refresh(struct dbg *dbg)
 	dbg_break_insert_all(dbg);
 }
 
-/* Return watches (dbg_on_return): the internal breakpoint's id and what to
- * call. Few at a time: one per superseded frame. */
-struct return_watch {
-	int id;             /* the internal breakpoint */
-	dbg_return_fn *fn;  /* what to call */
-	void *arg;          /* its argument */
-};
-
-static struct return_watch *rwatch;
-static size_t nrwatch;
-
-static bool return_hit(struct dbg *dbg, struct dbg_bp *bp, struct dbg_thread *t)
+int dbg_on_return(struct dbg *dbg, pid_t tid, uint64_t addr, uint64_t frame_sp, dbg_return_fn *fn,
+		  void (*free_fn)(void *arg), void *arg)
 {
-	struct return_watch w = { 0 };
-	enum dbg_state was = dbg->state;
-	bool stop;
-
-	for (size_t i = 0; i < nrwatch; i++) {
-		if (rwatch[i].id == bp->info.id) {
-			w = rwatch[i];
-			rwatch[i] = rwatch[--nrwatch];
-			break;
-		}
-	}
-	bp_drop(dbg, bp); /* once: the int3 goes, the PC is at the real instruction */
-	if (!w.fn)
-		return false;
-	dbg->state = DBG_STOPPED; /* the callback reads and moves the stopped thread */
-	dbg->current = t->tid;
-	dbg->frame = 0;
-	stop = w.fn(dbg, t->tid, w.arg);
-	if (dbg->pid > 0 && dbg->state == DBG_STOPPED)
-		dbg->state = was;
-	return stop;
-}
-
-int dbg_on_return(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_return_fn *fn, void *arg)
-{
-	struct return_watch *v = realloc(rwatch, (nrwatch + 1) * sizeof(*v));
+	struct dbg_return_watch *v = realloc(dbg->rwatch, (dbg->nrwatch + 1) * sizeof(*v));
+	struct dbg_bp *bp;
 	int id;
 
 	if (!v)
 		return 0;
-	rwatch = v;
+	dbg->rwatch = v;
+	/* A hit callback marks it a watch; fire_watches calls fn. */
 	id = dbg_break_internal(dbg, addr, frame_sp, return_hit);
-	if (id)
-		rwatch[nrwatch++] = (struct return_watch){ id, fn, arg };
+	if (!id)
+		return 0;
+	bp = bp_by_id(dbg, id);
+	if (bp)
+		bp->tid = tid;
+	v[dbg->nrwatch++] = (struct dbg_return_watch){ id, fn, free_fn, arg };
 	return id;
+}
+
+void dbg_on_return_cancel(struct dbg *dbg, int id)
+{
+	for (size_t k = 0; k < dbg->nrwatch; k++)
+		if (dbg->rwatch[k].id == id) {
+			dbg->rwatch[k] = dbg->rwatch[--dbg->nrwatch];
+			break;
+		}
+	dbg_break_internal_delete(dbg, id);
 }

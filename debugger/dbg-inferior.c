@@ -425,8 +425,7 @@ static const char *signal_name(int signo)
 
 void dbg_report_stop(struct dbg *dbg, struct dbg_thread *t, const char *reason, int signo, int bp_id)
 {
-	const char *file = NULL, *function = NULL;
-	int line = 0;
+	struct dbg_pcinfo w;
 	char sig[32] = "";
 
 	dbg_drain_output(dbg);
@@ -435,17 +434,18 @@ void dbg_report_stop(struct dbg *dbg, struct dbg_thread *t, const char *reason, 
 	dbg->frame = 0;
 	dbg_symbols_update(dbg);
 	dbg_regs(dbg, t);
-	dbg_pc_line(dbg, t->regs.rip, &file, &line, &function);
-	if (file) {
+	dbg_pc_info(dbg, t->regs.rip, &w);
+	if (w.file) {
 		free(dbg->stop_file);
-		dbg->stop_file = strdup(file);
+		dbg->stop_file = strdup(w.file);
 	}
 	if (signo)
 		snprintf(sig, sizeof(sig), "%s", signal_name(signo));
 	bus_emit_inferior_stopped(dbg->bus, &(struct ev_inferior_stopped){
 		.reason = reason, .tid = t->tid, .pc = (int64_t)t->regs.rip,
-		.function = function, .file = file, .line = line,
-		.signal = signo ? sig : NULL, .breakpoint = bp_id });
+		.function = w.function, .file = w.file, .line = w.line,
+		.signal = signo ? sig : NULL, .breakpoint = bp_id, .generation = w.generation,
+		.superseded = w.superseded });
 }
 
 /* The process is gone: forget threads, the terminal, the live modules. */
@@ -472,6 +472,7 @@ static void forget_process(struct dbg *dbg)
 	dbg->killing = false;
 	dbg_step_cancel(dbg);
 	dbg_break_process_gone(dbg);
+	dbg_code_process_gone(dbg);
 }
 
 static void report_exit(struct dbg *dbg, int status)

@@ -42,6 +42,7 @@ struct dbg_bp {
 	size_t nsites;           /* how many */
 	dbg_bp_hit_fn *hit;      /* internal breakpoints: what to do */
 	uint64_t frame_sp;       /* internal: only hits with rsp above this count */
+	pid_t tid;               /* internal: only this thread's hits count (0: any) */
 	bool deleted;            /* swept at the next stop */
 };
 
@@ -70,6 +71,28 @@ struct dbg_module {
 	uint64_t *placed;  /* per section: the real address, 0 if not loaded */
 	uint64_t *sizes;   /* per section: size */
 	size_t nsecs;      /* entries in the three */
+	unsigned generation; /* Edit and Continue generation of its code (0: as built) */
+};
+
+/* Code Edit and Continue replaced: frames in it are superseded (dbg-code.c). */
+struct dbg_replaced {
+	uint64_t low, high;  /* the old code */
+	unsigned gen;        /* the generation that replaced it */
+};
+
+/* Why a superseded frame stays in its old code (dbg-code.c). */
+struct dbg_note {
+	pid_t tid;           /* its thread */
+	uint64_t cfa;        /* the frame */
+	char *reason;        /* the text (owned) */
+};
+
+/* A frame waiting for its callee to return (dbg_on_return). */
+struct dbg_return_watch {
+	int id;                   /* the internal breakpoint */
+	dbg_return_fn *fn;        /* what to call */
+	void (*free_fn)(void *);  /* frees arg when dropped uncalled, or NULL */
+	void *arg;                /* its argument */
 };
 
 /* Types of the program (dbg-value.c). */
@@ -181,6 +204,14 @@ struct dbg {
 	struct dbg_opaque *opaque;  /* complete types found for declared-only ones */
 	size_t nopaque;             /* entries in opaque */
 	bool sigs_set;              /* sigs holds the defaults or the user's choices */
+	dbg_line_fn *line_fn;       /* Edit and Continue's line translator, or NULL */
+	void *line_arg;             /* its argument */
+	struct dbg_replaced *replaced; /* code later generations replaced */
+	size_t nreplaced;           /* entries in replaced */
+	struct dbg_note *notes;     /* why superseded frames stay */
+	size_t nnotes;              /* entries in notes */
+	struct dbg_return_watch *rwatch; /* frames waiting for a return */
+	size_t nrwatch;             /* entries in rwatch */
 };
 
 /* dbg-inferior.c */
@@ -230,7 +261,34 @@ bool dbg_function_by_name(struct dbg *dbg, const char *name, uint64_t *low, uint
 bool dbg_file_known(struct dbg *dbg, const char *file);
 ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t **out, const char **file_out);
 
+/* What the debugger shows of a PC (dbg-symbols.c): struct dbg_frame's
+ * rules for file, lines, generation and superseded. */
+struct dbg_pcinfo {
+	const char *file;     /* source file (module string), or NULL */
+	const char *function; /* function, or NULL */
+	int code_line;        /* the line in its generation's source, 0 unknown */
+	int now_line;         /* that line in the current text, 0 if none */
+	int line;             /* the one to show */
+	unsigned generation;  /* its code's generation */
+	unsigned superseded;  /* the generation that replaced it, or 0 */
+};
+void dbg_pc_info(struct dbg *dbg, uint64_t pc, struct dbg_pcinfo *w);
+
+/* dbg-code.c */
+/* The generation that replaced the code at pc, or 0. */
+unsigned dbg_code_superseded(struct dbg *dbg, uint64_t pc);
+/* Line translation for a module of generation gen (identity with no
+ * translator): to_current, gen's line -> now; else now -> gen's line. */
+int dbg_code_line(struct dbg *dbg, const char *file, unsigned gen, int line, bool to_current);
+/* The note of the frame (tid, cfa), or NULL. */
+const char *dbg_note_find(struct dbg *dbg, pid_t tid, uint64_t cfa);
+/* Forgets replaced ranges, notes and return watches (the process is gone). */
+void dbg_code_process_gone(struct dbg *dbg);
+
 /* dbg-break.c */
+/* Runs the return watches of thread t at its PC (a single step landed on
+ * one): true when one ran (it may have moved the thread). */
+bool dbg_break_watch_fire(struct dbg *dbg, struct dbg_thread *t);
 /* Plants every enabled breakpoint's int3 (resolving pending ones). */
 void dbg_break_insert_all(struct dbg *dbg);
 /* Takes every int3 out (before detach, after exit). */
@@ -240,6 +298,8 @@ struct dbg_bp *dbg_break_at(struct dbg *dbg, uint64_t addr);
 /* An internal breakpoint at addr; returns its id (< 0) or 0 on failure. */
 int dbg_break_internal(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_bp_hit_fn *hit);
 void dbg_break_internal_delete(struct dbg *dbg, int id);
+/* An internal breakpoint's info (address: where it is), or NULL. */
+const struct dbg_bp_info *dbg_break_internal_info(struct dbg *dbg, int id);
 /* Copies memory without the int3s (the program's own bytes). */
 void dbg_break_unpatch(struct dbg *dbg, uint64_t addr, void *buf, size_t len);
 /* Thread t stopped with SIGTRAP at a breakpoint (pc already backed up):

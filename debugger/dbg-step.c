@@ -158,6 +158,10 @@ static bool step_on(struct dbg *dbg, struct dbg_thread *t)
 			return dbg->pid > 0;
 		if (t->pending_sig)
 			return true; /* a fault or a signal: report it */
+		/* A superseded frame got control back (Edit and Continue): it
+		 * moved to its new code, and the step ends there. */
+		if (kind == INSN_RET && dbg->nrwatch && dbg_break_watch_fire(dbg, t))
+			return true;
 		if (kind == INSN_RET && how != DBG_STEP_INSN && how != DBG_STEP_INSN_OVER) {
 			/* Back in the caller, in the middle of its line. */
 			if (dbg_regs(dbg, t) < 0)
@@ -183,12 +187,21 @@ bool dbg_step_on_stop(struct dbg *dbg, struct dbg_thread *t, bool at_bp)
 	enum dbg_step how = dbg->step.how;
 	bool done;
 
-	if (dbg->step.return_bp)
+	bool moved = false;
+
+	if (dbg->step.return_bp) {
+		/* A return watch may have moved the frame to new code (Edit and
+		 * Continue upgraded it) instead of letting it reach the return
+		 * address: the step ends where it is then. */
+		const struct dbg_bp_info *info = dbg_break_internal_info(dbg, dbg->step.return_bp);
+
+		moved = info && dbg_regs(dbg, t) == 0 && t->regs.rip != info->address;
 		dbg_break_internal_delete(dbg, dbg->step.return_bp);
+	}
 	if (dbg->step.until_bp)
 		dbg_break_internal_delete(dbg, dbg->step.until_bp);
 	dbg->step.return_bp = dbg->step.until_bp = 0;
-	if (t->tid != dbg->step.tid || how == DBG_STEP_OUT || how == DBG_STEP_INSN_OVER) {
+	if (t->tid != dbg->step.tid || how == DBG_STEP_OUT || how == DBG_STEP_INSN_OVER || moved) {
 		/* finish, nexti and until are over once their breakpoint is hit. */
 		dbg_step_cancel(dbg);
 		return true;
@@ -301,10 +314,11 @@ int dbg_until(struct dbg *dbg, const char *location, char **errmsg)
 int dbg_jump(struct dbg *dbg, const char *location, char **errmsg)
 {
 	struct dbg_thread *t = dbg_thread_current(dbg);
-	const char *colon = strrchr(location, ':'), *file = dbg->stop_file, *fn, *fn2;
-	uint64_t addr, low, high, low2, high2;
+	const char *colon = strrchr(location, ':'), *file = dbg->stop_file, *fn = NULL, *fn2 = NULL;
+	uint64_t addr = 0, low, high, low2, high2, *v;
 	char *fname = NULL;
-	int line, moved, err;
+	int line, moved = 0;
+	ssize_t n;
 
 	if (!t || dbg->pid <= 0 || dbg->state != DBG_STOPPED)
 		return dbg_fail(errmsg, -ESRCH, "the program is not stopped");
@@ -319,14 +333,33 @@ int dbg_jump(struct dbg *dbg, const char *location, char **errmsg)
 		free(fname);
 		return dbg_fail(errmsg, -EINVAL, "jump: '%s' is not LINE or FILE:LINE", location);
 	}
-	err = dbg_line_address(dbg, file, line, &addr, &moved, errmsg);
-	free(fname);
-	if (err < 0)
-		return err;
 	dbg_regs(dbg, t);
-	if (!dbg_function_at(dbg, t->regs.rip, &fn, &low, &high))
+	if (!dbg_function_at(dbg, t->regs.rip, &fn, &low, &high)) {
+		free(fname);
 		return dbg_fail(errmsg, -EINVAL, "jump: the program is not in a known function");
-	if (!dbg_function_at(dbg, addr, &fn2, &low2, &high2) || low2 != low)
+	}
+	if (!dbg_file_known(dbg, file)) {
+		int err = dbg_fail(errmsg, -ENOENT, "no source file named '%s' in the program", file);
+
+		free(fname);
+		return err;
+	}
+	/* The line may have code in several copies of the function (the
+	 * program's and Edit and Continue's generations): the one the frame
+	 * runs is the one that counts. A line without code: the next one. */
+	for (int l = line; l < line + 200 && !moved; l++) {
+		n = dbg_line_addresses(dbg, file, l, &v, NULL);
+		for (ssize_t i = 0; i < n && !addr; i++) {
+			moved = l;
+			if (dbg_function_at(dbg, v[i], &fn2, &low2, &high2) && low2 == low)
+				addr = v[i];
+		}
+		free(v);
+	}
+	free(fname);
+	if (!addr && !moved)
+		return dbg_fail(errmsg, -ENOENT, "no code at or after line %d of '%s'", line, file);
+	if (!addr)
 		return dbg_fail(errmsg, -EXDEV, "jump: line %d is in %s(), not in %s(): the frame "
 				"would be wrong; only lines of the current function can be the next statement",
 				moved, fn2 ? fn2 : "another function", fn);
@@ -356,4 +389,16 @@ int dbg_step_to_statement(struct dbg *dbg)
 			return err;
 	}
 	return -ETIMEDOUT;
+}
+
+int dbg_step_insn_now(struct dbg *dbg)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	int err;
+
+	if (!t || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	if ((err = dbg_regs(dbg, t)) < 0)
+		return err;
+	return step_insn(dbg, t);
 }

@@ -37,6 +37,7 @@ static const Dwfl_Callbacks offline_callbacks = {
  */
 struct placed {
 	char *path;          /* the object */
+	unsigned generation; /* the Edit and Continue generation that loaded it */
 	uint64_t *sec_addr;  /* per section index: address, 0 if not loaded */
 	size_t nsecs;        /* entries in sec_addr */
 	uint64_t low, high;  /* the loaded sections' range */
@@ -68,8 +69,8 @@ static const Dwfl_Callbacks proc_callbacks = {
 
 static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg);
 
-int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, const uint64_t *sec_size,
-		 size_t nsecs)
+int dbg_add_code(struct dbg *dbg, const char *object, unsigned generation, const uint64_t *sec_addr,
+		 const uint64_t *sec_size, size_t nsecs)
 {
 	struct placed *v = realloc(placed, (nplaced + 1) * sizeof(*v));
 
@@ -85,6 +86,7 @@ int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, 
 	}
 	memcpy(v[nplaced].sec_addr, sec_addr, nsecs * sizeof(*sec_addr));
 	v[nplaced].nsecs = nsecs;
+	v[nplaced].generation = generation;
 	v[nplaced].low = UINT64_MAX;
 	v[nplaced].high = 0;
 	for (size_t i = 0; i < nsecs; i++) {
@@ -112,6 +114,20 @@ int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, 
 	return 0;
 }
 
+void dbg_remove_code(struct dbg *dbg, const char *object)
+{
+	for (size_t i = 0; i < nplaced; i++) {
+		if (strcmp(placed[i].path, object) != 0)
+			continue;
+		free(placed[i].path);
+		free(placed[i].sec_addr);
+		placed[i] = placed[--nplaced];
+		if (dbg->dwfl && dbg->dwfl_live)
+			dbg_symbols_refresh(dbg, NULL);
+		return;
+	}
+}
+
 void dbg_forget_code(struct dbg *dbg)
 {
 	for (size_t i = 0; i < nplaced; i++) {
@@ -121,6 +137,7 @@ void dbg_forget_code(struct dbg *dbg)
 	free(placed);
 	placed = NULL;
 	nplaced = 0;
+	dbg_code_process_gone(dbg);
 }
 
 static void modules_release(struct dbg *dbg)
@@ -220,6 +237,7 @@ static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf
 			m->name = strdup(name);
 			m->low = low;
 			m->high = high;
+			m->generation = placed[i].generation;
 			dbg->nmods++;
 			return DWARF_CB_OK;
 		}
@@ -616,23 +634,44 @@ bool dbg_function_at(struct dbg *dbg, uint64_t pc, const char **name, uint64_t *
 	return true;
 }
 
-bool dbg_pc_line(struct dbg *dbg, uint64_t pc, const char **file, int *line, const char **function)
+/* The program itself or code Edit and Continue loaded (not a library). */
+static bool user_module(const struct dbg *dbg, const struct dbg_module *m)
+{
+	return m->layout || (dbg->program && strcmp(m->name, dbg->program) == 0);
+}
+
+void dbg_pc_info(struct dbg *dbg, uint64_t pc, struct dbg_pcinfo *w)
 {
 	struct dbg_module *m;
 	const struct dbg_row *r = dbg_row_at(dbg, pc, &m);
 	uint64_t low, high;
 
-	*file = NULL;
-	*line = 0;
-	if (function) {
-		*function = NULL;
-		dbg_function_at(dbg, pc, function, &low, &high);
-	}
+	*w = (struct dbg_pcinfo){ 0 };
+	dbg_function_at(dbg, pc, &w->function, &low, &high);
 	if (!r)
-		return false;
-	*file = r->file < m->nfiles ? m->files[r->file] : NULL;
-	*line = r->line;
-	return true;
+		return;
+	w->file = r->file < m->nfiles ? m->files[r->file] : NULL;
+	w->code_line = r->line;
+	w->now_line = r->line;
+	w->generation = m->generation;
+	if (user_module(dbg, m)) {
+		w->now_line = dbg_code_line(dbg, w->file, m->generation, r->line, true);
+		w->superseded = dbg_code_superseded(dbg, pc);
+	}
+	/* Superseded code runs its generation's source, not the current text. */
+	w->line = w->superseded ? w->code_line : w->now_line;
+}
+
+bool dbg_pc_line(struct dbg *dbg, uint64_t pc, const char **file, int *line, const char **function)
+{
+	struct dbg_pcinfo w;
+
+	dbg_pc_info(dbg, pc, &w);
+	*file = w.file;
+	*line = w.line;
+	if (function)
+		*function = w.function;
+	return w.file != NULL;
 }
 
 uint64_t dbg_after_prologue(struct dbg *dbg, uint64_t low, uint64_t high)
@@ -688,12 +727,6 @@ static bool file_matches(const char *path, const char *file)
 	return lp > lf && path[lp - lf - 1] == '/' && strcmp(path + lp - lf, file) == 0;
 }
 
-/* The program itself or code Edit and Continue loaded (not a library). */
-static bool user_module(const struct dbg *dbg, const struct dbg_module *m)
-{
-	return m->layout || (dbg->program && strcmp(m->name, dbg->program) == 0);
-}
-
 /* Does module m's line table name a file matching file? */
 static bool module_knows(struct dbg_module *m, const char *file)
 {
@@ -724,17 +757,30 @@ ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t
 	*out = NULL;
 	for (size_t i = 0; i < dbg->nmods; i++) {
 		struct dbg_module *m = &dbg->mods[i];
+		int *want;
 
 		if (!search_module(dbg, m, file))
 			continue;
 		read_rows(m);
+		/* The user's line is the current text's: each module's rows are
+		 * in the lines of its generation's source (0: not there). */
+		want = calloc(m->nfiles ? m->nfiles : 1, sizeof(*want));
+		if (!want) {
+			free(v);
+			return -ENOMEM;
+		}
+		for (size_t j = 0; j < m->nfiles; j++)
+			if (file_matches(m->files[j], file))
+				want[j] = user_module(dbg, m) ? dbg_code_line(dbg, m->files[j], m->generation, line, false)
+							      : line;
 		for (size_t k = 0; k < m->nrows; k++) {
 			const struct dbg_row *r = &m->rows[k];
 			const char *fn;
 			uint64_t low, high, *nv;
 			bool seen = false;
 
-			if (r->end || r->line != line || !r->is_stmt || !file_matches(m->files[r->file], file))
+			if (r->end || !r->is_stmt || r->file >= m->nfiles || want[r->file] <= 0 ||
+			    r->line != want[r->file])
 				continue;
 			/* One address per function: the lowest row of the line. */
 			if (!dbg_function_at(dbg, r->addr, &fn, &low, &high))
@@ -750,6 +796,7 @@ ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t
 				continue;
 			nv = realloc(v, (n + 1) * sizeof(*nv));
 			if (!nv) {
+				free(want);
 				free(v);
 				return -ENOMEM;
 			}
@@ -758,6 +805,7 @@ ssize_t dbg_line_addresses(struct dbg *dbg, const char *file, int line, uint64_t
 			if (file_out)
 				*file_out = m->files[r->file];
 		}
+		free(want);
 	}
 	*out = v;
 	return (ssize_t)n;
@@ -937,13 +985,13 @@ fail:
 	return -ENOENT;
 }
 
-ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)
+ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out)
 {
-	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_thread *t = dbg_thread_find(dbg, tid);
 	struct unwind u = { .dbg = dbg, .max = max ? max : 1 };
 
 	*out = NULL;
-	if (!t || dbg->state != DBG_STOPPED || dbg_regs(dbg, t) < 0)
+	if (!t || t->exited || dbg->state != DBG_STOPPED || dbg_regs(dbg, t) < 0)
 		return -ESRCH;
 	dbg_symbols_update(dbg);
 	if (dbg->dwfl_live && !dbg->dwfl_attached)
@@ -980,13 +1028,30 @@ ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)
 		/* A caller's PC is a return address: its call is one byte back. */
 		uint64_t where = i == 0 ? f->pc : f->pc - 1;
 		struct dbg_module *m = dbg_module_at(dbg, where);
+		struct dbg_pcinfo w;
 
-		dbg_pc_line(dbg, where, &f->file, &f->line, &f->function);
+		dbg_pc_info(dbg, where, &w);
+		f->function = w.function;
+		f->file = w.file;
+		f->line = w.line;
+		f->code_line = w.code_line;
+		f->now_line = w.now_line;
+		f->generation = w.generation;
+		f->superseded = w.superseded;
 		f->module = m ? m->name : NULL;
 		f->cfa = i + 1 < u.n ? u.v[i + 1].sp : f->fp + 16;
+		f->reason = f->superseded ? dbg_note_find(dbg, t->tid, f->cfa) : NULL;
 	}
 	*out = u.v;
 	return (ssize_t)u.n;
+}
+
+ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)
+{
+	*out = NULL;
+	if (!dbg_thread_current(dbg))
+		return -ESRCH;
+	return dbg_backtrace_thread(dbg, dbg_thread_current(dbg)->tid, max, out);
 }
 
 int dbg_select_frame(struct dbg *dbg, size_t n, char **errmsg)

@@ -151,7 +151,16 @@ ssize_t dbg_threads(struct dbg *dbg, struct dbg_thread_info **out);
 int dbg_select_thread(struct dbg *dbg, pid_t tid, char **errmsg);
 pid_t dbg_current_thread(const struct dbg *dbg);
 
-/* Frames of the current thread, innermost first. */
+/* Frames of a thread, innermost first.
+ *
+ * Edit and Continue: the code a frame runs has a generation (0: the program
+ * as built; N: the code Edit and Continue's updN loaded). Its DWARF speaks
+ * the lines of the source as it was when that generation was compiled
+ * (code_line); now_line is that line in the text the user sees now (the
+ * line translator's answer, see dbg_set_line_translator). A frame that runs
+ * code a later generation replaced is superseded (VC6's `<updN>`, N the
+ * generation that replaced it): its source is its generation's, so `line`
+ * is code_line there; every other frame shows now_line. */
 struct dbg_frame {
 	uint64_t pc;          /* the frame's PC (a return address for callers) */
 	uint64_t cfa;         /* canonical frame address (rbp + 16 at -O0) */
@@ -159,12 +168,20 @@ struct dbg_frame {
 	uint64_t fp;          /* frame pointer (rbp) in that frame */
 	const char *function; /* name, or NULL */
 	const char *file;     /* source file, or NULL */
-	int line;             /* line, or 0 */
+	int line;             /* the line to show: now_line, or code_line when superseded (0: unknown) */
+	int code_line;        /* the line in its generation's source (DWARF's), or 0 */
+	int now_line;         /* that line in the current text, 0 if deleted or unknown */
 	const char *module;   /* the ELF file the code is in */
+	unsigned generation;  /* the generation of the code it runs (0: as built) */
+	unsigned superseded;  /* 0, or N: it runs code updN replaced (shown `<updN>`) */
+	const char *reason;   /* superseded: why it stays in its old code, or NULL */
 };
 /* Unwinds the current thread (libdwfl's CFI unwinder, frame pointers where
- * there is no CFI) up to max frames; *out is the caller's to free. */
+ * there is no CFI) up to max frames; *out is the caller's to free (its
+ * strings are the debugger's, valid until the next resume). */
 ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out);
+/* The same for thread tid of the stopped program. */
+ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out);
 /* Selects frame n (0 innermost) for print, locals, finish. */
 int dbg_select_frame(struct dbg *dbg, size_t n, char **errmsg);
 size_t dbg_selected_frame(const struct dbg *dbg);
@@ -172,12 +189,19 @@ size_t dbg_selected_frame(const struct dbg *dbg);
 /* Memory and registers of the stopped process (current thread). */
 int dbg_read(struct dbg *dbg, uint64_t addr, void *buf, size_t len);
 int dbg_write(struct dbg *dbg, uint64_t addr, const void *buf, size_t len);
+/* The program's own code bytes at addr: the int3s of breakpoints left out. */
+int dbg_read_code(struct dbg *dbg, uint64_t addr, void *buf, size_t len);
+/* Writes code at addr, keeping the breakpoints planted there (the bytes
+ * they stand for become the new ones). */
+int dbg_write_code(struct dbg *dbg, uint64_t addr, const void *buf, size_t len);
 /* DWARF register number regno of the selected frame (x86-64 numbering). */
 int dbg_reg_get(struct dbg *dbg, unsigned regno, uint64_t *value);
 int dbg_reg_set(struct dbg *dbg, unsigned regno, uint64_t value);
 
 /* Source locations. */
-/* The line of pc: file (the debugger's string), line; false when unknown. */
+/* The line of pc: file (the debugger's string), line (as struct
+ * dbg_frame's `line`: the current text's, or its generation's when the code
+ * is superseded); false when unknown. */
 bool dbg_pc_line(struct dbg *dbg, uint64_t pc, const char **file, int *line, const char **function);
 /* The first is_stmt address of file:line (the next line with code when it
  * has none: *moved_to gets that line). 0 or negative with *errmsg. */
@@ -195,25 +219,61 @@ int dbg_resolve_function(struct dbg *dbg, const char *name, uint64_t *addr);
  * current thread (on its stack, below the red zone); *ret gets rax. Other
  * threads stay stopped; everything is restored after. */
 int dbg_inject_call(struct dbg *dbg, uint64_t addr, const long args[6], long *ret);
-/* Registers code loaded into the program (an Edit and Continue
- * generation): the relocatable object at path whose section i (of
- * sec_size[i] bytes) is at sec_addr[i] (0: not loaded). Lines, functions, breakpoints, stepping and
- * unwinding then know it as one more module. 0 or -ENOMEM. */
-int dbg_add_code(struct dbg *dbg, const char *object, const uint64_t *sec_addr, const uint64_t *sec_size,
-		 size_t nsecs);
-/* Forgets all registered code (a new run of the program). */
+/* Registers code loaded into the program (Edit and Continue generation
+ * `generation`): the relocatable object at path whose section i (of
+ * sec_size[i] bytes) is at sec_addr[i] (0: not loaded). Lines, functions,
+ * breakpoints, stepping and unwinding then know it as one more module.
+ * 0 or -ENOMEM. */
+int dbg_add_code(struct dbg *dbg, const char *object, unsigned generation, const uint64_t *sec_addr,
+		 const uint64_t *sec_size, size_t nsecs);
+/* Forgets the module of object (its code was unloaded). */
+void dbg_remove_code(struct dbg *dbg, const char *object);
+/* Forgets all registered code, replaced ranges and frame notes (a new run
+ * of the program). */
 void dbg_forget_code(struct dbg *dbg);
+
+/* Translates a line of a source file between the text generation N was
+ * compiled from and the text the user sees now: to_current, N's line ->
+ * the current line; otherwise the current line -> N's line. Returns the
+ * line, or 0 when it has no counterpart (deleted, or new since). */
+typedef int dbg_line_fn(void *arg, const char *file, unsigned generation, int line, bool to_current);
+/* Installs the translator (NULL: lines never moved). Every line the
+ * debugger shows (stops, bt, threads, breakpoints) goes through it, and
+ * every line the user gives (break, until, jump) comes back through it
+ * into each generation that has code for the file. */
+void dbg_set_line_translator(struct dbg *dbg, dbg_line_fn *fn, void *arg);
+/* Marks the code at [low, high) as replaced by generation gen: frames
+ * running in it are superseded `<updN>` (a later mark of the same range
+ * wins). 0 or -ENOMEM. */
+int dbg_code_replaced(struct dbg *dbg, uint64_t low, uint64_t high, unsigned gen);
+/* Removes every replaced mark (Edit and Continue was reverted). */
+void dbg_code_replaced_clear(struct dbg *dbg);
+/* Says why the frame of thread tid whose CFA is cfa stays in its old code
+ * (shown with it until that frame is gone or not superseded any more);
+ * NULL forgets it. 0 or -ENOMEM. */
+int dbg_frame_note(struct dbg *dbg, pid_t tid, uint64_t cfa, const char *reason);
+
 /* Called when a frame returns into the code at a watched return address
  * (the thread is the current one, all threads stopped); return true to
- * stop the program there (an INFERIOR_STOPPED follows), false to go on. */
+ * stop the program there (an INFERIOR_STOPPED follows), false to go on.
+ * It may move the thread (an upgraded frame): a step in progress then ends
+ * where the thread is. */
 typedef bool dbg_return_fn(struct dbg *dbg, pid_t tid, void *arg);
-/* Watches for the frame whose callee returns to addr with the stack above
- * frame_sp (the callee's CFA): calls fn once, then forgets the watch.
- * Returns an id (< 0), or 0 when it cannot. */
-int dbg_on_return(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_return_fn *fn, void *arg);
+/* Watches for the frame of thread tid whose callee returns to addr with the
+ * stack above frame_sp (the callee's CFA): calls fn once, then forgets the
+ * watch (free_fn(arg), if not NULL, when it is dropped without being
+ * called: the process ended). Returns an id (< 0), or 0 when it cannot. */
+int dbg_on_return(struct dbg *dbg, pid_t tid, uint64_t addr, uint64_t frame_sp, dbg_return_fn *fn,
+		  void (*free_fn)(void *arg), void *arg);
+/* Drops watch id without calling anything (arg stays the caller's). */
+void dbg_on_return_cancel(struct dbg *dbg, int id);
 /* Single-steps the stopped current thread to the start of the next
  * statement (an is_stmt row); 0, or negative (the process ended...). */
 int dbg_step_to_statement(struct dbg *dbg);
+/* Single-steps one instruction of the stopped current thread, the others
+ * staying stopped (an int3 of ours under the PC is stepped over). 0, or
+ * negative (the process ended). */
+int dbg_step_insn_now(struct dbg *dbg);
 /* Resolves every user breakpoint again (new code may hold its line). */
 void dbg_break_refresh(struct dbg *dbg);
 /* The program's own module: its run-time address range. */

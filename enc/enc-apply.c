@@ -11,8 +11,10 @@
  *   5  load: new and changed functions, new variables; existing variables and
  *      unchanged functions bound to the running image
  *   6  redirect each changed function's entry, in the image and in every
- *      earlier generation, to the newest code
- *   7  record the generation
+ *      earlier generation, to the newest code (every byte written is logged
+ *      first: a failure puts them all back and unloads)
+ *   7  record the generation; every thread's frames in replaced code follow
+ *      (enc-follow.c)
  *
  * The redirect uses the patchable entry of the EnC profile
  * (-fpatchable-function-entry=16,14):
@@ -23,7 +25,7 @@
  *        (6 + 8 bytes, written first) (2 bytes, written last: one store)
  *
  * A thread stopped between the two nops at f would run into the middle of
- * the short jump: it is stepped out first.
+ * the short jump: it is stepped out first (follow_clear_range).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,44 +45,6 @@
 #include "enc/enc-int.h"
 
 extern char **environ;
-
-/* A function encide redirected: where its code has lived. */
-struct patched {
-	char *name;        /* as in the source */
-	char *cu;          /* its source file (for static functions) */
-	uint64_t orig;     /* its entry in the program's image */
-	uint64_t *copies;  /* its entry in each generation that loaded it */
-	size_t ncopies;    /* how many */
-};
-
-/* A variable an earlier generation added: later ones bind to it. */
-struct added_var {
-	char *name;        /* as in the source */
-	char *cu;          /* its source file when file-local, else NULL */
-	uint64_t addr;     /* its storage in that generation's region */
-};
-
-/* The newest object of a TU. */
-struct tu_obj {
-	char *source;      /* the TU's source, absolute */
-	char *object;      /* its newest object: the build's, then each generation's */
-};
-
-struct enc {
-	struct dbg *dbg;          /* the program */
-	struct project *proj;     /* its build graph */
-	struct bus *bus;          /* where results go */
-	unsigned gen;             /* generations applied */
-	struct patched *funcs;    /* functions redirected or added so far */
-	size_t nfuncs;            /* how many */
-	struct added_var *vars;   /* variables added so far */
-	size_t nvars;             /* how many */
-	struct tu_obj *objs;      /* per TU applied: its newest object */
-	size_t nobjs;             /* how many */
-	struct load_result *loads; /* every generation's region */
-	size_t nloads;            /* how many */
-	int fail_at;              /* test-only: the step that fails (0: none) */
-};
 
 static int failf(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int failf(char **errmsg, int err, const char *fmt, ...)
@@ -113,9 +77,12 @@ void enc_free(struct enc *enc)
 {
 	if (!enc)
 		return;
+	follow_cancel(enc);
 	for (size_t i = 0; i < enc->nfuncs; i++) {
 		free(enc->funcs[i].name);
 		free(enc->funcs[i].cu);
+		for (size_t c = 0; c < enc->funcs[i].ncopies; c++)
+			free(enc->funcs[i].copies[c].object);
 		free(enc->funcs[i].copies);
 	}
 	for (size_t i = 0; i < enc->nobjs; i++) {
@@ -132,6 +99,7 @@ void enc_free(struct enc *enc)
 	free(enc->funcs);
 	free(enc->objs);
 	free(enc->loads);
+	free(enc->waiting);
 	free(enc);
 }
 
@@ -160,15 +128,80 @@ static int injected(struct enc *enc, int step, char **errmsg)
 	return 0;
 }
 
-/* The object the TU's code in the program was built from. */
+/* mkdir -p. */
+static void make_dirs(const char *dir)
+{
+	char *p = strdup(dir);
+
+	for (char *s = p ? p + 1 : NULL; s && *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	if (p)
+		mkdir(p, 0755);
+	free(p);
+}
+
+/* Copies the file at from to to. 0 or negative. */
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, err = 0;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		err = -errno;
+		close(in);
+		return err;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			err = -EIO;
+			break;
+		}
+	if (n < 0)
+		err = -errno;
+	close(in);
+	if (close(out) < 0 && !err)
+		err = -errno;
+	return err;
+}
+
+/* The object the TU's code in the program was built from: the newest
+ * generation's, else a copy of the build's kept in gen/000/ (a later build
+ * may overwrite the build's while the program runs on). NULL when the build
+ * left none. */
 static const char *current_object(struct enc *enc, size_t tu)
 {
-	const char *src = project_tu_file(enc->proj, tu);
+	const char *src = project_tu_file(enc->proj, tu), *built = project_tu_output(enc->proj, tu);
+	const char *base = strrchr(built, '/');
+	struct tu_obj *v;
+	char *copy = NULL, dir[4096];
 
 	for (size_t i = 0; i < enc->nobjs; i++)
 		if (strcmp(enc->objs[i].source, src) == 0)
 			return enc->objs[i].object;
-	return project_tu_output(enc->proj, tu);
+	if (access(built, R_OK) != 0)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s/gen/000", project_state_path(enc->proj));
+	make_dirs(dir);
+	if (asprintf(&copy, "%s/%zu-%s", dir, tu, base ? base + 1 : built) < 0)
+		return NULL;
+	v = realloc(enc->objs, (enc->nobjs + 1) * sizeof(*v));
+	if (!v || copy_file(built, copy) < 0) {
+		free(copy);
+		if (v)
+			enc->objs = v;
+		return built;
+	}
+	enc->objs = v;
+	v[enc->nobjs++] = (struct tu_obj){ .source = strdup(src), .object = copy };
+	return copy;
 }
 
 /* Runs argv in dir, collecting what it prints; 0 when it exits 0. */
@@ -265,24 +298,69 @@ static bool is_text(const struct obj *o, unsigned shndx)
 	return shndx < o->nsecs && (o->secs[shndx].flags & SHF_EXECINSTR);
 }
 
+/* Bytes of the program's code written by step 6, so that a failure can
+ * put them back. */
+struct undo {
+	uint64_t addr;      /* where */
+	uint8_t old[16];    /* what was there */
+	size_t len;         /* how many bytes */
+};
+
+struct undo_log {
+	struct undo *v;     /* in the order written */
+	size_t n;           /* how many */
+};
+
+/* Writes len bytes of code at addr, logging what was there. */
+static int code_write(struct enc *enc, struct undo_log *log, uint64_t addr, const void *buf, size_t len)
+{
+	struct undo *v = realloc(log->v, (log->n + 1) * sizeof(*v));
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	log->v = v;
+	v[log->n] = (struct undo){ .addr = addr, .len = len };
+	if ((err = dbg_read_code(enc->dbg, addr, v[log->n].old, len)) < 0)
+		return err;
+	/* No thread may be stopped inside the bytes about to change. */
+	if ((err = follow_clear_range(enc, addr, addr + len)) < 0)
+		return err;
+	log->n++;
+	return dbg_write_code(enc->dbg, addr, buf, len);
+}
+
+/* Puts back everything the log wrote, newest first. */
+static void code_undo(struct enc *enc, struct undo_log *log)
+{
+	while (log->n > 0) {
+		struct undo *u = &log->v[--log->n];
+
+		dbg_write_code(enc->dbg, u->addr, u->old, u->len);
+	}
+}
+
 /* Writes the redirect of the function entry at entry to target. */
-static int redirect(struct enc *enc, uint64_t entry, uint64_t target, char **errmsg)
+static int redirect(struct enc *enc, struct undo_log *log, uint64_t entry, uint64_t target, char **errmsg)
 {
 	uint8_t pad[16], far[14] = { 0xff, 0x25, 0, 0, 0, 0 }, near[2] = { 0xeb, 0xf0 };
 	bool patchable = true;
 	int err;
 
-	if ((err = dbg_read(enc->dbg, entry - 14, pad, sizeof(pad))) < 0)
+	if ((err = dbg_read_code(enc->dbg, entry - 14, pad, sizeof(pad))) < 0)
 		return failf(errmsg, err, "cannot read the entry at 0x%llx", (unsigned long long)entry);
 	for (int i = 0; i < 16; i++)
 		patchable &= pad[i] == 0x90;
 	/* Already redirected (an earlier generation): only the target moves. */
-	if (!patchable && pad[0] == 0xff && pad[1] == 0x25 && pad[14] == 0xeb && pad[15] == 0xf0)
-		return dbg_write(enc->dbg, entry - 8, &target, 8);
+	if (!patchable && pad[0] == 0xff && pad[1] == 0x25 && pad[14] == 0xeb && pad[15] == 0xf0) {
+		if ((err = code_write(enc, log, entry - 8, &target, 8)) < 0)
+			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
+		return 0;
+	}
 	memcpy(far + 6, &target, 8);
 	if (patchable) {
-		if ((err = dbg_write(enc->dbg, entry - 14, far, sizeof(far))) < 0 ||
-		    (err = dbg_write(enc->dbg, entry, near, sizeof(near))) < 0)
+		if ((err = code_write(enc, log, entry - 14, far, sizeof(far))) < 0 ||
+		    (err = code_write(enc, log, entry, near, sizeof(near))) < 0)
 			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
 		return 0;
 	}
@@ -294,7 +372,9 @@ static int redirect(struct enc *enc, uint64_t entry, uint64_t target, char **err
 		if (rel < INT32_MIN || rel > INT32_MAX)
 			return failf(errmsg, -ERANGE, "the new code is out of reach of 0x%llx", (unsigned long long)entry);
 		memcpy(jmp + 1, &(int32_t){ (int32_t)rel }, 4);
-		return dbg_write(enc->dbg, entry, jmp, sizeof(jmp));
+		if ((err = code_write(enc, log, entry, jmp, sizeof(jmp))) < 0)
+			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
+		return 0;
 	}
 }
 
@@ -328,10 +408,42 @@ static int func_now(struct enc *enc, const char *name, const char *cu, uint64_t 
 	struct patched *p = patched_find(enc, name, cu);
 
 	if (p && p->ncopies) {
-		*addr = p->copies[p->ncopies - 1];
+		*addr = p->copies[p->ncopies - 1].entry;
 		return 0;
 	}
 	return dbg_lookup_symbol(enc->dbg, name, cu, addr, NULL);
+}
+
+/* Appends a copy to p (object is duplicated). 0 or -ENOMEM. */
+static int copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned gen, const char *object)
+{
+	struct fcopy *v = realloc(p->copies, (p->ncopies + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	p->copies = v;
+	v[p->ncopies] = (struct fcopy){ entry, size, gen, strdup(object ? object : "") };
+	if (!v[p->ncopies].object)
+		return -ENOMEM;
+	p->ncopies++;
+	return 0;
+}
+
+/* A new entry in enc->funcs. NULL when out of memory. */
+static struct patched *patched_add(struct enc *enc, const char *name, const char *cu)
+{
+	struct patched *v = realloc(enc->funcs, (enc->nfuncs + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	enc->funcs = v;
+	v[enc->nfuncs] = (struct patched){ .name = strdup(name), .cu = cu ? strdup(cu) : NULL };
+	if (!v[enc->nfuncs].name || (cu && !v[enc->nfuncs].cu)) {
+		free(v[enc->nfuncs].name);
+		free(v[enc->nfuncs].cu);
+		return NULL;
+	}
+	return &v[enc->nfuncs++];
 }
 
 /* Everything one TU brings to a generation. */
@@ -502,196 +614,22 @@ out:
 	return err;
 }
 
-/* Functions of the changed list that some thread is executing now. */
-static void frames_in(struct enc *enc, char ***v, size_t *n, struct tu_apply *ts, size_t nts)
-{
-	struct dbg_frame *frames;
-	ssize_t nf = dbg_backtrace(enc->dbg, 100000, &frames);
-
-	for (ssize_t f = 0; f < nf; f++)
-		for (size_t i = 0; i < nts; i++)
-			for (size_t k = 1; k < ts[i].new->nsyms; k++)
-				if (ts[i].changed[k] && frames[f].function &&
-				    strcmp(frames[f].function, ts[i].new->syms[k].name) == 0)
-					list_add(v, n, frames[f].function);
-	free(frames);
-}
-
-/* A changed function whose old code a frame may be running. */
-struct remap {
-	const char *name;     /* the function */
-	uint64_t old_entry;   /* where its newest code was before this apply */
-	uint64_t old_size;    /* that code's size */
-	uint64_t new_entry;   /* where the new code is */
-	size_t tu;            /* index in the apply's TUs */
-};
-
-/* The line map callback for one file, as frame_remap wants it. */
-struct file_lines {
-	const struct enc_lines *lines; /* the app's map */
-	const char *file;              /* the file the function is in */
-};
-
-static size_t map_line(void *arg, int line)
-{
-	struct file_lines *fl = arg;
-
-	if (!fl->lines || !fl->lines->map)
-		return (size_t)line;
-	return fl->lines->map(fl->lines->arg, fl->file, line);
-}
-
-/* The current thread's top frame: moved to the new code when it runs a
- * function this apply changed; otherwise nothing happens. */
-static void remap_top_frame(struct enc *enc, struct tu_apply *ts, const struct remap *r, size_t nr,
-			    const struct enc_lines *lines)
-{
-	uint64_t pc;
-	pid_t tid = dbg_current_thread(enc->dbg);
-
-	if (dbg_reg_get(enc->dbg, 16, &pc) < 0)
-		return;
-	for (size_t i = 0; i < nr; i++) {
-		struct file_lines fl = { lines, project_tu_file(enc->proj, ts[r[i].tu].tu) };
-		int old_line, new_line, err;
-		char *reason = NULL;
-
-		if (pc < r[i].old_entry || pc >= r[i].old_entry + r[i].old_size)
-			continue;
-		if (!ts[r[i].tu].old) {
-			bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
-				.function = r[i].name, .tid = tid, .generation = enc->gen + 1,
-				.reason = "the object of the running code is not known" });
-			return;
-		}
-		err = frame_remap(enc->dbg, r[i].name, ts[r[i].tu].old->path, r[i].old_entry,
-				  ts[r[i].tu].object, r[i].new_entry, map_line, &fl, &old_line, &new_line, &reason);
-		if (err == 0)
-			bus_emit_frame_remapped(enc->bus, &(struct ev_frame_remapped){
-				.function = r[i].name, .tid = tid, .old_line = old_line, .new_line = new_line,
-				.moved = map_line(&fl, old_line) != (size_t)new_line, .generation = enc->gen + 1 });
-		else
-			bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
-				.function = r[i].name, .tid = tid, .generation = enc->gen + 1,
-				.reason = reason ? reason : "it cannot be moved" });
-		free(reason);
-		return;
-	}
-}
-
-/* A superseded frame waiting for its callee: what its upgrade needs. */
-struct upgrade {
-	struct bus *bus;       /* for the events */
-	char *name;            /* the function */
-	char *old_obj;         /* the object of the code it runs */
-	char *new_obj;         /* the object of the newest code */
-	uint64_t old_entry;    /* where its code starts */
-	uint64_t new_entry;    /* where the new code starts */
-	unsigned generation;   /* the generation that superseded it */
-	int first_line;        /* map[0] is for this old line */
-	size_t map[64];        /* old line first_line + i -> new line (0: deleted) */
-};
-
-static void upgrade_free(struct upgrade *u)
-{
-	free(u->name);
-	free(u->old_obj);
-	free(u->new_obj);
-	free(u);
-}
-
-static size_t upgrade_map(void *arg, int line)
-{
-	struct upgrade *u = arg;
-	int i = line - u->first_line;
-
-	return i >= 0 && i < 64 ? u->map[i] : 0;
-}
-
-/* The callee returned: the frame is back in its old code, mid-statement.
- * It steps to its next statement and moves to the new code there. */
-static bool upgrade_now(struct dbg *dbg, pid_t tid, void *arg)
-{
-	struct upgrade *u = arg;
-	int old_line = 0, new_line = 0, err;
-	char *reason = NULL;
-
-	err = dbg_step_to_statement(dbg);
-	if (err == 0)
-		err = frame_remap(dbg, u->name, u->old_obj, u->old_entry, u->new_obj, u->new_entry, upgrade_map, u,
-				  &old_line, &new_line, &reason);
-	if (err == 0)
-		bus_emit_frame_remapped(u->bus, &(struct ev_frame_remapped){
-			.function = u->name, .tid = tid, .old_line = old_line, .new_line = new_line,
-			.moved = upgrade_map(u, old_line) != (size_t)new_line, .generation = u->generation });
-	else if (dbg_pid(dbg) > 0)
-		bus_emit_frame_superseded(u->bus, &(struct ev_frame_superseded){
-			.function = u->name, .tid = tid, .generation = u->generation,
-			.reason = reason ? reason : "it could not be moved when it got control back" });
-	free(reason);
-	upgrade_free(u);
-	return false;
-}
-
-/* The current thread's other frames that run old code of a changed
- * function: each is superseded, and upgraded when its callee returns. */
-static void plant_upgrades(struct enc *enc, struct tu_apply *ts, const struct remap *r, size_t nr,
-			   const struct enc_lines *lines)
-{
-	struct dbg_frame *frames;
-	ssize_t n = dbg_backtrace(enc->dbg, 100000, &frames);
-	pid_t tid = dbg_current_thread(enc->dbg);
-
-	for (ssize_t f = 1; f < n; f++) {
-		for (size_t i = 0; i < nr; i++) {
-			struct file_lines fl = { lines, project_tu_file(enc->proj, ts[r[i].tu].tu) };
-			struct upgrade *u;
-			const char *file, *fn;
-			int line;
-
-			if (frames[f].pc <= r[i].old_entry || frames[f].pc > r[i].old_entry + r[i].old_size ||
-			    !ts[r[i].tu].old)
-				continue;
-			u = calloc(1, sizeof(*u));
-			if (!u)
-				break;
-			*u = (struct upgrade){ .bus = enc->bus, .name = strdup(r[i].name),
-					       .old_obj = strdup(ts[r[i].tu].old->path), .new_obj = strdup(ts[r[i].tu].object),
-					       .old_entry = r[i].old_entry, .new_entry = r[i].new_entry,
-					       .generation = enc->gen + 1 };
-			dbg_pc_line(enc->dbg, frames[f].pc - 1, &file, &line, &fn);
-			u->first_line = line;
-			for (int k = 0; k < 64; k++)
-				u->map[k] = map_line(&fl, line + k);
-			if (!u->name || !u->old_obj || !u->new_obj ||
-			    !dbg_on_return(enc->dbg, frames[f].pc, frames[f - 1].cfa, upgrade_now, u)) {
-				upgrade_free(u);
-				continue;
-			}
-			bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
-				.function = r[i].name, .tid = tid, .generation = enc->gen + 1,
-				.reason = "it is waiting for a call to return; it moves to the new code then" });
-			break;
-		}
-	}
-	free(frames);
-}
-
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg)
 {
-	struct remap *remaps = NULL;
-	size_t nremaps = 0;
 	struct tu_apply *ts = NULL;
+	struct undo_log log = { 0 };
 	size_t nts = 0;
 	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, dir[4096];
 	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0;
 	uint64_t t0 = now_us(), compile_us = 0;
+	unsigned gen = enc->gen + 1;
 	int err = 0;
 
 	if (!enc->proj)
 		return failf(errmsg, -ENOENT, "apply: no project");
 	if (dbg_state(enc->dbg) != DBG_STOPPED)
 		return failf(errmsg, -EBUSY, "apply: the program is not stopped");
+	enc->lines = lines ? *lines : (struct enc_lines){ 0 };
 	/* Step 1: the TUs to recompile. */
 	for (size_t f = 0; files[f]; f++) {
 		size_t *deps = NULL, ndeps = 0;
@@ -725,24 +663,12 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		goto out;
 
 	/* Step 2: compile into the generation's folder. */
-	snprintf(dir, sizeof(dir), "%s/gen/%03u", project_state_path(enc->proj), enc->gen + 1);
-	{
-		char *p = strdup(dir);
-
-		for (char *s = p ? p + 1 : NULL; s && *s; s++)
-			if (*s == '/') {
-				*s = '\0';
-				mkdir(p, 0755);
-				*s = '/';
-			}
-		if (p)
-			mkdir(p, 0755);
-		free(p);
-	}
+	snprintf(dir, sizeof(dir), "%s/gen/%03u", project_state_path(enc->proj), gen);
+	make_dirs(dir);
 	for (size_t i = 0; i < nts; i++) {
 		const char *const *argv = project_tu_argv(enc->proj, ts[i].tu);
 		const char *src = project_tu_file(enc->proj, ts[i].tu), *base = strrchr(src, '/');
-		const char *opt = optimised(argv);
+		const char *opt = optimised(argv), *was;
 		char **cmd, *output = NULL;
 
 		if (opt) {
@@ -772,8 +698,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		free(output);
 		if ((err = obj_open(&ts[i].new, ts[i].object, errmsg)) < 0)
 			goto out;
-		if (access(current_object(enc, ts[i].tu), R_OK) == 0 &&
-		    (err = obj_open(&ts[i].old, current_object(enc, ts[i].tu), errmsg)) < 0)
+		if ((was = current_object(enc, ts[i].tu)) && (err = obj_open(&ts[i].old, was, errmsg)) < 0)
 			goto out;
 	}
 	if ((err = injected(enc, 2, errmsg)) < 0)
@@ -800,102 +725,78 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		    (err = injected(enc, 4, errmsg)) < 0)
 			goto unload;
 	}
-	frames_in(enc, &old_frames, &nold, ts, nts);
 
-	/* Step 6: redirect (from here on the program changes). */
+	/* Step 6: redirect (from here on the program's code changes; every
+	 * byte is logged, and a failure puts them back). */
 	for (size_t i = 0; i < nts; i++) {
 		struct obj *o = ts[i].new;
 
 		for (size_t k = 1; k < o->nsyms; k++) {
 			const struct obj_symbol *s = &o->syms[k];
 			const char *lookup_cu = s->bind == STB_LOCAL ? (o->source ? o->source : "") : NULL;
-			uint64_t orig, target;
+			uint64_t target;
 			struct patched *p;
 
-			if (s->type != STT_FUNC || s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx])
+			if (!ts[i].changed[k] || s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx])
 				continue;
 			target = ts[i].loaded.sec_addr[s->shndx] + s->value;
-			p = patched_find(enc, s->name, lookup_cu);
-			if (!ts[i].changed[k]) {
-				/* Added: later generations redirect this copy. */
-				if (!p) {
-					struct patched *v = realloc(enc->funcs, (enc->nfuncs + 1) * sizeof(*v));
-					uint64_t *c = malloc(sizeof(*c));
+			if ((p = patched_find(enc, s->name, lookup_cu))) {
+				for (size_t c = 0; c < p->ncopies; c++)
+					if ((err = redirect(enc, &log, p->copies[c].entry, target, errmsg)) < 0)
+						goto undo;
+			} else {
+				uint64_t orig;
 
-					if (!v || !c) {
-						free(c);
-						if (v)
-							enc->funcs = v;
-						continue;
-					}
-					enc->funcs = v;
-					c[0] = target;
-					v[enc->nfuncs++] = (struct patched){ .name = strdup(s->name),
-						.cu = lookup_cu ? strdup(lookup_cu) : NULL, .copies = c, .ncopies = 1 };
-				}
-				continue;
+				if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) < 0)
+					continue;
+				if ((err = redirect(enc, &log, orig, target, errmsg)) < 0)
+					goto undo;
 			}
-			if (!p && dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) < 0)
-				continue;
-			if (!p) {
-				struct patched *v = realloc(enc->funcs, (enc->nfuncs + 1) * sizeof(*v));
-
-				if (!v) {
-					err = failf(errmsg, -ENOMEM, "out of memory");
-					goto out;
-				}
-				enc->funcs = v;
-				p = &v[enc->nfuncs++];
-				*p = (struct patched){ .name = strdup(s->name), .cu = lookup_cu ? strdup(lookup_cu) : NULL,
-						       .orig = orig };
-			}
-			{
-				/* The code a frame may be running now: the newest copy. */
-				struct remap *v = realloc(remaps, (nremaps + 1) * sizeof(*v));
-				long was = ts[i].old ? obj_find(ts[i].old, s->name, STT_FUNC) : -1;
-
-				if (v) {
-					remaps = v;
-					v[nremaps++] = (struct remap){
-						.name = s->name, .old_entry = p->ncopies ? p->copies[p->ncopies - 1] : p->orig,
-						.old_size = was >= 0 ? ts[i].old->syms[was].size : s->size,
-						.new_entry = target, .tu = i };
-				}
-			}
-			if (p->orig && (err = redirect(enc, p->orig, target, errmsg)) < 0)
-				goto out;
-			for (size_t c = 0; c < p->ncopies; c++)
-				if ((err = redirect(enc, p->copies[c], target, errmsg)) < 0)
-					goto out;
-			{
-				uint64_t *v = realloc(p->copies, (p->ncopies + 1) * sizeof(*v));
-
-				if (v) {
-					p->copies = v;
-					v[p->ncopies++] = target;
-				}
-			}
+			if ((err = injected(enc, 5, errmsg)) < 0)
+				goto undo;
 		}
 	}
+	if ((err = injected(enc, 6, errmsg)) < 0)
+		goto undo;
 
-	/* The active frame follows (issue 7's first case: the top frame of the
-	 * current thread); the others keep their old code until they return. */
-	plant_upgrades(enc, ts, remaps, nremaps, lines);
-	remap_top_frame(enc, ts, remaps, nremaps, lines);
-
-	/* Step 7: the generation. */
-	enc->gen++;
+	/* Step 7: the generation. Nothing fails from here on. */
+	enc->gen = gen;
 	for (size_t i = 0; i < nts; i++) {
 		struct obj *o = ts[i].new;
 
 		for (size_t k = 1; k < o->nsyms; k++) {
 			const struct obj_symbol *s = &o->syms[k];
 			const char *lookup_cu = s->bind == STB_LOCAL ? (o->source ? o->source : "") : NULL;
+			struct patched *p;
 			struct added_var *v;
 			char base[256];
 
-			if (s->type != STT_OBJECT || s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx] ||
-			    ts[i].plan.addr[k])
+			if (s->shndx >= o->nsecs || !ts[i].plan.load[s->shndx])
+				continue;
+			if (s->type == STT_FUNC) {
+				uint64_t target = ts[i].loaded.sec_addr[s->shndx] + s->value, orig, size = 0;
+
+				if (!(p = patched_find(enc, s->name, lookup_cu))) {
+					if (!(p = patched_add(enc, s->name, lookup_cu)))
+						continue;
+					if (ts[i].changed[k] &&
+					    dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, &size) == 0) {
+						long was = ts[i].old ? obj_find(ts[i].old, s->name, STT_FUNC) : -1;
+
+						if (!size && was >= 0)
+							size = ts[i].old->syms[was].size;
+						p->in_image = true;
+						copy_add(p, orig, size, 0, ts[i].old ? ts[i].old->path : "");
+					}
+				}
+				/* Frames in the older copies are superseded by this one. */
+				for (size_t c = 0; c < p->ncopies; c++)
+					dbg_code_replaced(enc->dbg, p->copies[c].entry, p->copies[c].entry + p->copies[c].size,
+							  gen);
+				copy_add(p, target, s->size, gen, ts[i].object);
+				continue;
+			}
+			if (s->type != STT_OBJECT || ts[i].plan.addr[k])
 				continue;
 			v = realloc(enc->vars, (enc->nvars + 1) * sizeof(*v));
 			if (!v)
@@ -936,7 +837,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			for (size_t k = 0; sizes && k < ts[i].new->nsecs; k++)
 				sizes[k] = ts[i].new->secs[k].size;
 			if (sizes)
-				dbg_add_code(enc->dbg, slot ? slot->object : "", ts[i].loaded.sec_addr, sizes,
+				dbg_add_code(enc->dbg, slot ? slot->object : "", gen, ts[i].loaded.sec_addr, sizes,
 					     ts[i].new->nsecs);
 			free(sizes);
 		}
@@ -947,6 +848,10 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			ts[i].loaded.sec_addr = NULL;
 		}
 	}
+	/* The frames follow: every thread's top frame in replaced code moves to
+	 * the new code; the others move when control comes back to them. */
+	follow_threads(enc);
+	old_frames = follow_stale_frames(enc, &nold);
 	dbg_break_refresh(enc->dbg);
 	{
 		char name[16];
@@ -959,6 +864,8 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			.compile_us = (int64_t)compile_us, .total_us = (int64_t)(now_us() - t0) });
 	}
 	goto out;
+undo:
+	code_undo(enc, &log);
 unload:
 	for (size_t i = 0; i < nts; i++)
 		if (ts[i].loaded.base)
@@ -969,10 +876,10 @@ out:
 	for (size_t i = 0; i < nts; i++)
 		tu_apply_release(&ts[i]);
 	free(ts);
+	free(log.v);
 	list_free(changed, nchanged);
 	list_free(added, nadded);
 	list_free(vars, nvars);
 	list_free(old_frames, nold);
-	free(remaps);
 	return err;
 }

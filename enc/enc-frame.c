@@ -242,6 +242,41 @@ static int row_line_at(const struct fview *v, Dwarf_Addr a)
 	return line;
 }
 
+/* The line of the row before a (the nearest lower address in the
+ * function); 0 if none. */
+static int prev_row_line(const struct fview *v, Dwarf_Addr a)
+{
+	Dwarf_Addr best = 0;
+	int line = 0;
+
+	for (size_t i = 0; i < v->nlines; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(v->lines, i);
+		Dwarf_Addr la;
+		bool end;
+		int ln;
+
+		if (!l || dwarf_lineaddr(l, &la) != 0 || la >= a || la < v->low || la < best)
+			continue;
+		dwarf_lineendsequence(l, &end);
+		if (!end && dwarf_lineno(l, &ln) == 0) {
+			best = la;
+			line = ln;
+		}
+	}
+	return line;
+}
+
+/* A statement boundary: an is_stmt row that starts a run of its line (the
+ * row before it is another line's). A row after a call on the same line
+ * (`return 1 + f(n - 1);` gets one where f returns) is the middle of its
+ * statement; the rows a `for` header owns each follow the body's lines. */
+static bool at_statement(const struct fview *v, Dwarf_Addr a)
+{
+	int line = row_line_at(v, a);
+
+	return line && prev_row_line(v, a) != line;
+}
+
 /* The frame size the function's prologue sets up (push rbp; mov rsp,rbp;
  * sub $N,rsp), and whether it saves any other register. */
 static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, bool *pushes, char **reason)
@@ -253,7 +288,7 @@ static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, bool *push
 
 	*frame = 0;
 	*pushes = false;
-	if (dbg_read(dbg, entry, code, sizeof(code)) < 0)
+	if (dbg_read_code(dbg, entry, code, sizeof(code)) < 0)
 		return why(reason, "cannot read the prologue");
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return -ENOMEM;
@@ -277,9 +312,98 @@ static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, bool *push
 	return 0;
 }
 
-int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t old_entry,
-		const char *new_obj, uint64_t new_entry, size_t (*map)(void *arg, int line), void *arg,
-		int *old_line, int *new_line, char **reason)
+/* The address where the function's body starts (its second row): what
+ * lies before is the prologue, whose frame is not set up yet. */
+static Dwarf_Addr body_start(const struct fview *v)
+{
+	Dwarf_Addr best = v->high;
+
+	for (size_t i = 0; i < v->nlines; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(v->lines, i);
+		Dwarf_Addr a;
+		bool end;
+
+		if (!l || dwarf_lineaddr(l, &a) != 0)
+			continue;
+		dwarf_lineendsequence(l, &end);
+		if (!end && a > v->low && a < best && a < v->high)
+			best = a;
+	}
+	return best;
+}
+
+/* Steps the current thread, which runs the old code at [entry, entry +
+ * size) described by a, to the start of a statement of its body, never into
+ * a call: a call or a return on the way ends it with that outcome. */
+static int settle(struct dbg *dbg, const struct fview *a, uint64_t entry, uint64_t size,
+		  struct frame_result *res, char **reason)
+{
+	Dwarf_Addr body = body_start(a);
+	csh cs;
+	int err = 0;
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return -ENOMEM;
+	for (int n = 0; n < 100000; n++) {
+		uint64_t pc, sp;
+		Dwarf_Addr at;
+		uint8_t code[16];
+		cs_insn *insn;
+		size_t count;
+		bool call, ret;
+
+		if (dbg_reg_get(dbg, 16, &pc) < 0 || dbg_reg_get(dbg, 7, &sp) < 0) {
+			err = why(reason, "cannot read the registers");
+			break;
+		}
+		if (pc < entry || pc >= entry + size) {
+			res->outcome = FRAME_LEFT;
+			break;
+		}
+		at = a->low + (pc - entry);
+		if (at == a->low && n == 0) {
+			res->outcome = FRAME_AT_ENTRY; /* the redirect at the entry takes it */
+			break;
+		}
+		if (at >= body && at_statement(a, at)) {
+			res->outcome = FRAME_MOVED; /* at a statement: the caller moves it */
+			break;
+		}
+		if (dbg_read_code(dbg, pc, code, sizeof(code)) < 0) {
+			err = why(reason, "cannot read the code at 0x%llx", (unsigned long long)pc);
+			break;
+		}
+		count = cs_disasm(cs, code, sizeof(code), pc, 1, &insn);
+		if (count == 0) {
+			err = why(reason, "cannot decode the instruction at 0x%llx", (unsigned long long)pc);
+			break;
+		}
+		call = strcmp(insn[0].mnemonic, "call") == 0;
+		ret = strncmp(insn[0].mnemonic, "ret", 3) == 0;
+		if (call) {
+			/* The frame waits for the callee: from the return address
+			 * on, with the stack back where it is now. */
+			res->outcome = FRAME_WAITS;
+			res->wait_pc = pc + insn[0].size;
+			res->wait_sp = sp;
+		}
+		cs_free(insn, count);
+		if (call)
+			break;
+		if ((err = dbg_step_insn_now(dbg)) < 0) {
+			why(reason, "the program ended while it was stepped");
+			break;
+		}
+		if (ret) {
+			res->outcome = FRAME_LEFT;
+			break;
+		}
+	}
+	cs_close(&cs);
+	return err;
+}
+
+int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result *res)
 {
 	struct fview a = { 0 }, b = { 0 };
 	uint64_t pc, rbp, cfa, old_frame, new_frame;
@@ -288,29 +412,32 @@ int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t
 	uint8_t **vals = NULL;
 	size_t nold, ordinal = 0;
 	int err, target = 0;
+	char **reason = &res->reason;
 
-	*old_line = *new_line = 0;
-	if ((err = fview_open(&a, old_obj, func, reason)) < 0 || (err = fview_open(&b, new_obj, func, reason)) < 0)
+	*res = (struct frame_result){ .outcome = FRAME_STAYS };
+	if ((err = fview_open(&a, job->old_obj, job->func, reason)) < 0)
+		goto out;
+	/* 0. To the start of a statement of the body first. */
+	if ((err = settle(dbg, &a, job->old_entry, job->old_size, res, reason)) < 0 || res->outcome != FRAME_MOVED)
+		goto out;
+	res->outcome = FRAME_STAYS;
+	if ((err = fview_open(&b, job->new_obj, job->func, reason)) < 0)
 		goto out;
 	if (dbg_reg_get(dbg, 16, &pc) < 0 || dbg_reg_get(dbg, 6, &rbp) < 0) {
 		err = why(reason, "cannot read the registers");
 		goto out;
 	}
-	/* 1. The PC must start a statement: its line and which of the line's
+	/* 1. The PC starts a statement: its line and which of the line's
 	 *    blocks it is. */
-	at = a.low + (pc - old_entry);
-	*old_line = row_line_at(&a, at);
-	if (*old_line == 0) {
-		err = why(reason, "the program is not at the start of a statement in %s()", func);
-		goto out;
-	}
-	nold = line_rows(&a, *old_line, rows, 64);
+	at = a.low + (pc - job->old_entry);
+	res->old_line = row_line_at(&a, at);
+	nold = line_rows(&a, res->old_line, rows, 64);
 	while (ordinal < nold && rows[ordinal] != at)
 		ordinal++;
 	/* 2. The new line (a deleted line: the next one that survives and has
 	 *    code in the new function). */
-	for (int l = *old_line; l < *old_line + 10000 && !target; l++) {
-		size_t to = map(arg, l);
+	for (int l = res->old_line; l < res->old_line + 10000 && !target; l++) {
+		size_t to = job->map(job->arg, l);
 
 		if (to == 0)
 			continue;
@@ -318,10 +445,11 @@ int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t
 			target = (int)to;
 	}
 	if (!target) {
-		err = why(reason, "line %d of %s() has no surviving line with code", *old_line, func);
+		err = why(reason, "line %d of %s() has no surviving line with code", res->old_line, job->func);
 		goto out;
 	}
-	*new_line = target;
+	res->new_line = target;
+	res->moved = job->map(job->arg, res->old_line) != (size_t)target;
 	{
 		size_t nnew = line_rows(&b, target, rows, 64);
 
@@ -333,11 +461,11 @@ int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t
 		at = rows[ordinal < nnew ? ordinal : 0];
 	}
 	/* 3. The frames: sizes from the prologues, the same saved registers. */
-	if ((err = prologue(dbg, old_entry, &old_frame, &old_push, reason)) < 0 ||
-	    (err = prologue(dbg, new_entry, &new_frame, &new_push, reason)) < 0)
+	if ((err = prologue(dbg, job->old_entry, &old_frame, &old_push, reason)) < 0 ||
+	    (err = prologue(dbg, job->new_entry, &new_frame, &new_push, reason)) < 0)
 		goto out;
 	if (old_push != new_push) {
-		err = why(reason, "the new %s() saves other registers in its prologue", func);
+		err = why(reason, "the new %s() saves other registers in its prologue", job->func);
 		goto out;
 	}
 	/* 4. The variables: read every old value first, then write them. */
@@ -377,7 +505,8 @@ int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t
 	/* The new prologue's frame (0 for a leaf that lives in the red zone:
 	 * its epilogue pops rbp from where rsp points). */
 	dbg_reg_set(dbg, 7, rbp - new_frame);
-	dbg_reg_set(dbg, 16, new_entry + (at - b.low));
+	dbg_reg_set(dbg, 16, job->new_entry + (at - b.low));
+	res->outcome = FRAME_MOVED;
 	err = 0;
 out:
 	if (vals)
@@ -386,5 +515,7 @@ out:
 	free(vals);
 	fview_release(&a);
 	fview_release(&b);
+	if (err < 0)
+		res->outcome = FRAME_STAYS;
 	return err;
 }

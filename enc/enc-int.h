@@ -78,15 +78,111 @@ void types_free(struct type_sig *v, size_t n);
  * NULL (the string is a's). */
 const char *types_changed(const struct type_sig *a, size_t na, const struct type_sig *b, size_t nb);
 
-/* Moves the stopped top frame of the current thread, executing func at
- * old_entry (code compiled as old_obj), to the new code at new_entry
- * (new_obj): the statement through map(arg, old line) -> new line (0:
- * deleted), the variables by name and type (enc-frame.c). 0 with the lines
- * in *old_line and *new_line, or negative with *reason: the frame stays in its
- * old code (nothing was written unless the reason says so). */
-int frame_remap(struct dbg *dbg, const char *func, const char *old_obj, uint64_t old_entry,
-		const char *new_obj, uint64_t new_entry, size_t (*map)(void *arg, int line), void *arg,
-		int *old_line, int *new_line, char **reason);
+/* Moving one frame (enc-frame.c): the stopped top frame of the current
+ * thread, which runs the old code of func at [old_entry, old_entry +
+ * old_size) compiled as old_obj, to the newest code at new_entry (new_obj). */
+struct frame_job {
+	const char *func;        /* the function */
+	const char *old_obj;     /* the object of the code the frame runs */
+	uint64_t old_entry;      /* where that code starts */
+	uint64_t old_size;       /* its length */
+	const char *new_obj;     /* the object of the newest code */
+	uint64_t new_entry;      /* where it starts */
+	size_t (*map)(void *arg, int line); /* old line -> new line (0: deleted) */
+	void *arg;               /* map's argument */
+};
+
+enum frame_outcome {
+	FRAME_MOVED,    /* it runs the new code now (old_line -> new_line) */
+	FRAME_AT_ENTRY, /* at the entry: the redirect there takes it */
+	FRAME_WAITS,    /* stepped to a call: it waits for it (wait_pc, wait_sp) */
+	FRAME_LEFT,     /* it returned while it was stepped */
+	FRAME_STAYS,    /* it cannot move: reason */
+};
+
+struct frame_result {
+	enum frame_outcome outcome; /* what happened */
+	int old_line, new_line;     /* FRAME_MOVED: its statement's line, old and new */
+	bool moved;                 /* the point of execution moved (its line was deleted) */
+	uint64_t wait_pc, wait_sp;  /* FRAME_WAITS: the return address, the stack there */
+	char *reason;               /* FRAME_STAYS: why (caller frees) */
+};
+
+/* Steps the frame to the start of a statement (never into a call), then
+ * moves it: the statement through map, the variables by name and type, rsp
+ * to the new frame size. 0 with res filled (res->reason freed by the
+ * caller), or negative with res->outcome FRAME_STAYS and the reason: the
+ * frame stays in its old code. */
+int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result *res);
+
+/* One copy of a function's code: the program's own, or a generation's. */
+struct fcopy {
+	uint64_t entry;   /* its first byte */
+	uint64_t size;    /* its length */
+	unsigned gen;     /* 0: the program as built; N: updN */
+	char *object;     /* the object whose DWARF describes it (owned) */
+};
+
+/* A function Edit and Continue changed or added: every copy of its code,
+ * oldest first; the last is the one that runs (the others' entries jump to
+ * it). */
+struct patched {
+	char *name;            /* as in the source */
+	char *cu;              /* its source file (for static functions), else NULL */
+	struct fcopy *copies;  /* oldest first */
+	size_t ncopies;        /* how many */
+	bool in_image;         /* copies[0] is the program's own code */
+};
+
+/* A variable an earlier generation added: later ones bind to it. */
+struct added_var {
+	char *name;        /* as in the source */
+	char *cu;          /* its source file when file-local, else NULL */
+	uint64_t addr;     /* its storage in that generation's region */
+};
+
+/* The newest object of a TU. */
+struct tu_obj {
+	char *source;      /* the TU's source, absolute */
+	char *object;      /* its newest object: gen/000's copy of the build's, then each generation's */
+};
+
+struct upgrade;
+
+struct enc {
+	struct dbg *dbg;          /* the program */
+	struct project *proj;     /* its build graph */
+	struct bus *bus;          /* where results go */
+	struct enc_lines lines;   /* how lines moved between generations */
+	unsigned gen;             /* generations applied */
+	struct patched *funcs;    /* functions redirected or added so far */
+	size_t nfuncs;            /* how many */
+	struct added_var *vars;   /* variables added so far */
+	size_t nvars;             /* how many */
+	struct tu_obj *objs;      /* per TU applied: its newest object */
+	size_t nobjs;             /* how many */
+	struct load_result *loads; /* every generation's region */
+	size_t nloads;            /* how many */
+	struct upgrade **waiting; /* superseded frames waiting for a return */
+	size_t nwaiting;          /* how many */
+	int fail_at;              /* test-only: the step that fails (0: none) */
+};
+
+/* Frames after an apply (enc-follow.c). */
+/* The copy of a function whose code holds pc, or NULL; *p its function. */
+const struct fcopy *follow_copy_at(struct enc *enc, uint64_t pc, struct patched **p);
+/* Every thread's frames that run replaced code: each top frame moves to the
+ * newest code (or waits for its call), the others wait for their callee to
+ * return and move then (FRAME_REMAPPED, FRAME_SUPERSEDED). */
+void follow_threads(struct enc *enc);
+/* The functions some frame still runs replaced code of (a NULL-terminated
+ * list the caller frees with its strings). */
+char **follow_stale_frames(struct enc *enc, size_t *n);
+/* Drops every waiting frame's watch (the engine is freed). */
+void follow_cancel(struct enc *enc);
+/* Moves threads whose PC is inside (low, high) out of it, one instruction
+ * at a time (code is about to be written there). 0 or negative. */
+int follow_clear_range(struct enc *enc, uint64_t low, uint64_t high);
 
 /* Where each symbol of an object goes when it is loaded. */
 struct load_plan {

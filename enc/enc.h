@@ -26,20 +26,26 @@ struct enc *enc_new(struct dbg *dbg, struct project *proj, struct bus *bus);
 /* Forgets every generation (the program keeps what was loaded). */
 void enc_free(struct enc *enc);
 
-/* How lines moved in a file since the code that runs was built: the
- * editor's line map (old line -> new line, 0 when deleted). */
+/* How lines moved between generations, from the editor's edit logs: the
+ * line of file in the source generation `from` was compiled from, in the
+ * source of generation `to` (ENC_NOW: the text as it is now); 0 when the
+ * line was deleted. The session records each generation's versions (the
+ * one an apply makes before calling enc_apply). */
+#define ENC_NOW ((unsigned)-1)
 struct enc_lines {
-	size_t (*map)(void *arg, const char *file, int line); /* NULL: lines did not move */
+	size_t (*map)(void *arg, const char *file, unsigned from, unsigned to, int line); /* NULL: never moved */
 	void *arg;                                              /* its argument */
 };
 
 /* Applies the current content of the source files (NULL-terminated,
  * absolute paths; headers bring in every TU that includes them) to the
- * stopped program; the current thread's top frame, if it runs a changed
- * function, moves to the new code (FRAME_REMAPPED, or FRAME_SUPERSEDED with
- * the reason). 0; 1 when the edits change no code (no generation is made);
- * or negative with *errmsg (caller frees) naming the symbol and the reason,
- * nothing applied then. */
+ * stopped program as generation enc_generation() + 1. Then every thread's
+ * frames that run a changed function follow: a top frame moves to the new
+ * code (FRAME_REMAPPED, or FRAME_SUPERSEDED with the reason), the others
+ * are superseded and move when control comes back to them. lines is kept
+ * for those later moves. 0; 1 when the edits change no code (no generation
+ * is made); or negative with *errmsg (caller frees) naming the symbol and
+ * the reason, nothing applied then. */
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg);
 /* The number of generations applied (upd001 is 1). */
 unsigned enc_generation(const struct enc *enc);
