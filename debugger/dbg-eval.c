@@ -511,7 +511,8 @@ static struct dbg_value *value_new(struct dbg_ev *ev, struct dbg_type *type, enu
 }
 
 /* The value of variable (or parameter) DIE var; fn is its function. */
-static int var_value(struct dbg_ev *ev, Dwarf_Die *var, Dwarf_Addr bias, Dwarf_Die *fn, struct dbg_value **out)
+static int var_value(struct dbg_ev *ev, Dwarf_Die *var, Dwarf_Addr bias, Dwarf_Die *fn, bool fn_scope,
+		     struct dbg_value **out)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Die tdie;
@@ -547,6 +548,14 @@ static int var_value(struct dbg_ev *ev, Dwarf_Die *var, Dwarf_Addr bias, Dwarf_D
 		return dbg_ev_fail(ev, -ENOENT, "<optimized out>");
 	if ((err = eval_ops(ev, ops, nops, bias, fn, &l)) < 0)
 		return err;
+	if (ev->code && fn_scope && l.where == DBG_V_MEM && ops[0].atom == DW_OP_addr) {
+		/* A static of code Edit and Continue loaded: where it really is. */
+		Dwarf_Die cu;
+		const char *file = dwarf_diecu(var, &cu, NULL, NULL) ? dwarf_diename(&cu) : NULL;
+
+		if (!(l.addr = dbg_code_var_address(ev->dbg, ev->code, l.addr, dwarf_diename(var), file)))
+			return dbg_ev_fail(ev, -ENOENT, "Cannot find where '%s' is.", dwarf_diename(var));
+	}
 	if (!(v = value_new(ev, type, l.where)))
 		return -ENOMEM;
 	if (l.where == DBG_V_MEM)
@@ -585,10 +594,15 @@ static int lookup_name(struct dbg_ev *ev, const char *name, struct dbg_value **o
 		int i = dwarf_getscopevar(ev->scopes, ev->nscopes, name, 0, NULL, 0, 0, &die);
 
 		if (i >= 0 && !dwarf_hasattr(&die, DW_AT_declaration))
-			return var_value(ev, &die, ev->bias, scope_function(ev, i), out);
+			return var_value(ev, &die, ev->bias, scope_function(ev, i), true, out);
 	}
-	if (find_die(ev, name, DW_TAG_variable, &die, &bias))
-		return var_value(ev, &die, bias, NULL, out);
+	if (find_die(ev, name, DW_TAG_variable, &die, &bias)) {
+		Dwarf_Die cu;
+		bool in_scope_cu = ev->nscopes && bias == ev->bias && dwarf_diecu(&die, &cu, NULL, NULL) &&
+				   dwarf_dieoffset(&cu) == dwarf_dieoffset(&ev->cu);
+
+		return var_value(ev, &die, bias, NULL, in_scope_cu, out);
+	}
 	if (find_die(ev, name, DW_TAG_subprogram, &die, &bias))
 		return function_value(ev, &die, bias, out);
 	if (dbg_lookup_symbol(ev->dbg, name, NULL, &addr, NULL) == 0)
@@ -1770,7 +1784,8 @@ static void ev_begin_at(struct dbg_ev *ev, struct dbg *dbg, const struct dbg_fra
 	ev->outer_pc = f->pc;
 	ev->outer_sp = f->sp;
 	ev->outer_fp = f->fp;
-	ev->mod = dwfl_addrmodule(dbg->dwfl, pc);
+	ev->mod = dbg_dwarf_at(dbg, pc, &pc, &ev->code);
+	ev->pc = pc;
 	if (innermost)
 		ev->cfa = frame0_cfa(ev, pc, f->fp);
 	if (!ev->mod || !(cu = dwfl_module_addrdie(ev->mod, pc, &ev->bias)))
@@ -1941,7 +1956,7 @@ int dbg_locals(struct dbg *dbg, char **out, char **errmsg)
 				if (dwarf_tag(&child) != DW_TAG_variable || !name)
 					continue;
 				dbg_str_add(&s, "%s = ", name);
-				err = var_value(&ev, &child, ev.bias, scope_function(&ev, i), &v);
+				err = var_value(&ev, &child, ev.bias, scope_function(&ev, i), true, &v);
 				if (err == 0)
 					err = dbg_value_format(&ev, v, &s, false);
 				if (err == -ENOMEM)
@@ -1992,7 +2007,7 @@ int dbg_frame_args(struct dbg *dbg, const struct dbg_frame *f, bool innermost, c
 			if (dwarf_tag(&child) != DW_TAG_formal_parameter || !name)
 				continue;
 			dbg_str_add(&s, "%s%s=", s.len ? ", " : "", name);
-			err = var_value(&ev, &child, ev.bias, fn, &v);
+			err = var_value(&ev, &child, ev.bias, fn, true, &v);
 			t = err == 0 ? dbg_type_strip(v->type) : NULL;
 			/* gdb's "print frame-arguments scalars": aggregates are "..." */
 			if (t && (t->kind == DBG_T_STRUCT || t->kind == DBG_T_UNION || t->kind == DBG_T_ARRAY))
@@ -2074,7 +2089,11 @@ int dbg_return_value(struct dbg *dbg, uint64_t func_pc, char **out, char **errms
 		err = dbg_ev_fail(&ev, -ESRCH, "The program is not stopped.");
 		goto out;
 	}
-	mod = dwfl_addrmodule(dbg->dwfl, func_pc);
+	{
+		struct dbg_module *code;
+
+		mod = dbg_dwarf_at(dbg, func_pc, &func_pc, &code);
+	}
 	cu = mod ? dwfl_module_addrdie(mod, func_pc, &bias) : NULL;
 	n = cu ? dwarf_getscopes(cu, func_pc - bias, &scopes) : 0;
 	for (int i = 0; i < n && !found; i++)

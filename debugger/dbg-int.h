@@ -274,6 +274,17 @@ struct dbg_pcinfo {
 };
 void dbg_pc_info(struct dbg *dbg, uint64_t pc, struct dbg_pcinfo *w);
 
+/* The libdwfl module to read DWARF at pc, and the address to use there
+ * (*dwarf_pc): code Edit and Continue loaded is laid out by libdwfl at
+ * addresses of its own (*code gets its module then, else NULL). */
+Dwfl_Module *dbg_dwarf_at(struct dbg *dbg, uint64_t pc, uint64_t *dwarf_pc, struct dbg_module **code);
+/* Where variable name (of the CU of source cu_file) really is, for a
+ * DW_OP_addr of loaded code at libdwfl's address addr: its loaded section,
+ * else the storage it was bound to (an earlier generation's, the
+ * program's). 0 when unknown. */
+uint64_t dbg_code_var_address(struct dbg *dbg, struct dbg_module *code, uint64_t addr, const char *name,
+			      const char *cu_file);
+
 /* dbg-code.c */
 /* The generation that replaced the code at pc, or 0. */
 unsigned dbg_code_superseded(struct dbg *dbg, uint64_t pc);
@@ -358,6 +369,7 @@ struct dbg_ev {
 	uint64_t pc;             /* the frame's PC (a caller's: its call) */
 	uint64_t cfa;            /* the frame's canonical frame address */
 	Dwfl_Module *mod;        /* the module of pc, or NULL */
+	struct dbg_module *code; /* pc is in code Edit and Continue loaded (pc is then libdwfl's address) */
 	Dwarf_Addr bias;         /* its bias */
 	Dwarf_Die cu;            /* the CU of pc (when scopes) */
 	Dwarf_Die *scopes;       /* innermost block out to the CU (libdw's, freed) */

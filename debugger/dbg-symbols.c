@@ -634,6 +634,74 @@ bool dbg_function_at(struct dbg *dbg, uint64_t pc, const char **name, uint64_t *
 	return true;
 }
 
+Dwfl_Module *dbg_dwarf_at(struct dbg *dbg, uint64_t pc, uint64_t *dwarf_pc, struct dbg_module **code)
+{
+	struct dbg_module *m = dbg_module_at(dbg, pc);
+
+	*code = NULL;
+	*dwarf_pc = pc;
+	if (m && m->layout) {
+		*code = m;
+		*dwarf_pc = to_layout(m, pc);
+		return m->mod;
+	}
+	return dbg->dwfl ? dwfl_addrmodule(dbg->dwfl, pc) : NULL;
+}
+
+/* Looks up variable name in module m's symbol table (gcc's ".N" suffix of
+ * function-static variables ignored): 1 with *real when its section was
+ * loaded, 0 when it is there but not loaded (bound elsewhere), -1 when m
+ * has no such symbol. */
+static int code_symbol(struct dbg_module *m, const char *name, uint64_t *real)
+{
+	int n = dwfl_module_getsymtab(m->mod), found = -1;
+
+	for (int k = 1; k < n; k++) {
+		GElf_Sym sym;
+		GElf_Addr a;
+		const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &a, NULL, NULL, NULL);
+		size_t len = strlen(name);
+
+		if (!s || sym.st_shndx == SHN_UNDEF || GELF_ST_TYPE(sym.st_info) != STT_OBJECT ||
+		    strncmp(s, name, len) != 0 || (s[len] != '\0' && s[len] != '.'))
+			continue;
+		/* libdwfl's address of a section that was not loaded is its own. */
+		*real = sym.st_shndx < m->nsecs && m->placed[sym.st_shndx] ? from_layout(m, a) : 0;
+		if (*real)
+			return 1;
+		found = 0;
+	}
+	return found;
+}
+
+uint64_t dbg_code_var_address(struct dbg *dbg, struct dbg_module *code, uint64_t addr, const char *name,
+			      const char *cu_file)
+{
+	struct dbg_module *best = NULL;
+	uint64_t real = 0, size, r;
+	int in_code = name ? code_symbol(code, name, &real) : -1;
+
+	if (in_code == 1)
+		return real;
+	if (in_code < 0)
+		return from_layout(code, addr);
+	/* Bound elsewhere: storage a generation added (the newest that loaded
+	 * it)... */
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		struct dbg_module *m = &dbg->mods[i];
+
+		if (m->layout && m != code && (!best || m->generation > best->generation) && code_symbol(m, name, &r) == 1)
+			best = m;
+	}
+	if (best && code_symbol(best, name, &real) == 1)
+		return real;
+	/* ...or the program's own, file-local first. */
+	if ((cu_file && dbg_lookup_symbol(dbg, name, cu_file, &real, &size) == 0) ||
+	    dbg_lookup_symbol(dbg, name, NULL, &real, &size) == 0)
+		return real;
+	return 0;
+}
+
 /* The program itself or code Edit and Continue loaded (not a library). */
 static bool user_module(const struct dbg *dbg, const struct dbg_module *m)
 {
