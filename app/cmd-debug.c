@@ -291,8 +291,16 @@ static int cmd_step(struct cmd_ctx *ctx, int argc, char **argv)
 
 	/* Source-level steps apply unapplied edits first (VC6's "debug
 	 * commands invoke Edit and Continue"); stepi and nexti do not. */
-	if ((how == DBG_STEP_OVER || how == DBG_STEP_INTO) && enc_apply_first(ctx) < 0)
-		return -1;
+	if (how == DBG_STEP_OVER || how == DBG_STEP_INTO) {
+		int applied = enc_apply_first(ctx);
+
+		if (applied < 0)
+			return -1;
+		/* The point of execution moved off a deleted line: that is the
+		 * step (the deleted statement never runs). */
+		if (applied == 1)
+			return dbg_report(ctx->app->dbg, "step") < 0 ? cmd_error(ctx, "%s: not stopped", ctx->entry->name) : 0;
+	}
 	err = dbg_step(ctx->app->dbg, how, &msg);
 	return resumed(ctx, err, msg);
 }

@@ -438,6 +438,8 @@ int enc_apply_first(struct cmd_ctx *ctx)
 	}
 	err = apply_files(ctx, files, n, 0);
 	free(files);
+	if (err == 0 && app->enc && enc_moved(app->enc) == dbg_current_thread(app->dbg))
+		return 1;
 	if (err < 0) {
 		/* VC6: the command is not performed. Say why, and what to do. */
 		char *why = ctx->error;

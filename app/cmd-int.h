@@ -104,8 +104,9 @@ extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_set_entry;
 /* Debug commands (continue, next, step, finish, until) call this first:
  * with auto-apply on, unapplied edits of the program's sources are applied.
- * 0 (nothing to do, or applied), or -1 after cmd_error: the command must
- * not be performed. */
+ * 0 (nothing to do, or applied); 1 when the apply moved the current
+ * thread's point of execution off a deleted line (a step is then done: VC6
+ * stops there); or -1 after cmd_error: the command must not be performed. */
 int enc_apply_first(struct cmd_ctx *ctx);
 /* Subscribes the engine to the program's starts; 0 or -ENOMEM. */
 int enc_attach(struct app *app);

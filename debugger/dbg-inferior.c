@@ -448,6 +448,16 @@ void dbg_report_stop(struct dbg *dbg, struct dbg_thread *t, const char *reason, 
 		.superseded = w.superseded });
 }
 
+int dbg_report(struct dbg *dbg, const char *reason)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+
+	if (!t || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	dbg_report_stop(dbg, t, reason, 0, 0);
+	return 0;
+}
+
 /* The process is gone: forget threads, the terminal, the live modules. */
 static void forget_process(struct dbg *dbg)
 {

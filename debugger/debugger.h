@@ -56,6 +56,10 @@ int dbg_detach(struct dbg *dbg, char **errmsg);
 int dbg_kill(struct dbg *dbg, char **errmsg);
 /* Stops a running process (all threads); INFERIOR_STOPPED follows. */
 int dbg_interrupt(struct dbg *dbg, char **errmsg);
+/* Says again where the stopped program is (INFERIOR_STOPPED with reason),
+ * as a stop does: after Edit and Continue moved the point of execution.
+ * 0, or -ESRCH when it is not stopped. */
+int dbg_report(struct dbg *dbg, const char *reason);
 
 enum dbg_state dbg_state(const struct dbg *dbg);
 pid_t dbg_pid(const struct dbg *dbg);

@@ -108,6 +108,11 @@ unsigned enc_generation(const struct enc *enc)
 	return enc->gen;
 }
 
+pid_t enc_moved(const struct enc *enc)
+{
+	return enc->moved_tid;
+}
+
 void enc_fail_at(struct enc *enc, int step)
 {
 	enc->fail_at = step;
@@ -630,6 +635,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	if (dbg_state(enc->dbg) != DBG_STOPPED)
 		return failf(errmsg, -EBUSY, "apply: the program is not stopped");
 	enc->lines = lines ? *lines : (struct enc_lines){ 0 };
+	enc->moved_tid = 0;
 	/* Step 1: the TUs to recompile. */
 	for (size_t f = 0; files[f]; f++) {
 		size_t *deps = NULL, ndeps = 0;

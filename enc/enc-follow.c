@@ -206,12 +206,23 @@ static void move_top(struct enc *enc, pid_t tid)
 		switch (res.outcome) {
 		case FRAME_MOVED:
 			dbg_frame_note(enc->dbg, tid, cfa, NULL);
+			if (res.moved)
+				enc->moved_tid = tid;
 			bus_emit_frame_remapped(enc->bus, &(struct ev_frame_remapped){
 				.function = p->name, .tid = tid, .old_line = res.old_line, .new_line = res.new_line,
 				.moved = res.moved, .generation = newest->gen });
 			break;
-		case FRAME_AT_ENTRY:
-			break; /* the jump at the entry leads to the new code */
+		case FRAME_AT_ENTRY: {
+			/* Nothing of the frame exists yet: it starts in the new code. */
+			int old_line = line, new_line = 0;
+
+			dbg_reg_set(enc->dbg, 16, newest->entry);
+			dbg_pc_line(enc->dbg, newest->entry, &ma.file, &new_line, &fn);
+			bus_emit_frame_remapped(enc->bus, &(struct ev_frame_remapped){
+				.function = p->name, .tid = tid, .old_line = old_line, .new_line = new_line,
+				.moved = false, .generation = newest->gen });
+			break;
+		}
 		case FRAME_WAITS:
 			wait_for_return(enc, p, tid, cfa, res.wait_pc, res.wait_sp);
 			break;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <gelf.h>
+#include <sys/types.h>
 
 #include "enc/enc.h"
 
@@ -166,6 +167,7 @@ struct enc {
 	struct upgrade **waiting; /* superseded frames waiting for a return */
 	size_t nwaiting;          /* how many */
 	int fail_at;              /* test-only: the step that fails (0: none) */
+	pid_t moved_tid;          /* the last apply moved this thread off a deleted line */
 };
 
 /* Frames after an apply (enc-follow.c). */

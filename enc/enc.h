@@ -14,6 +14,7 @@
 #define ENCIDE_ENC_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct bus;
 struct dbg;
@@ -49,6 +50,9 @@ struct enc_lines {
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg);
 /* The number of generations applied (upd001 is 1). */
 unsigned enc_generation(const struct enc *enc);
+/* The thread whose point of execution the last apply moved to another line
+ * (its line was deleted), or 0. */
+pid_t enc_moved(const struct enc *enc);
 
 /* Test-only: makes the pipeline fail at step `step` (1-based, see
  * enc-apply.c's list), to prove a failure leaves the program untouched;
