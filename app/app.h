@@ -90,6 +90,13 @@ char *app_main_file(const struct app *app);
  * session left unsaved edits of it.
  * Returns 0, or a negative errno with *errmsg (caller frees). */
 int app_open_file(struct app *app, const char *path, char **errmsg);
+/* The text of file (a path as the debugger gives it) as Edit and Continue
+ * generation gen was compiled from it (0: the program as built), from the
+ * snapshot store: what a superseded frame runs. *out (caller frees, NUL
+ * terminated), *len its length. 0, or -ENOENT when no snapshot is known. */
+int app_generation_source(struct app *app, const char *file, unsigned gen, char **out, size_t *len);
+/* Line `line` of that text, without its newline, into buf; false if none. */
+bool app_generation_line(struct app *app, const char *file, unsigned gen, int line, char *buf, size_t size);
 /* Writes every buffer's journal (after each command; every second). */
 void app_flush_journals(struct app *app);
 /* Runs the -x script at path; returns the process exit status (0, or 1 on

@@ -39,6 +39,32 @@ static bool source_line(const char *path, int line, char *buf, size_t size)
 	return false;
 }
 
+/* The text of the line a frame shows: a superseded frame's is in its
+ * generation's source (the snapshot store), any other's in the text the
+ * user sees now (the open buffer, else the file). */
+static bool frame_source_line(struct app *app, const char *file, unsigned generation, bool superseded, int line,
+			      char *buf, size_t size)
+{
+	char a[4096], b[4096];
+
+	if (!file || line <= 0)
+		return false;
+	if (superseded)
+		return app_generation_line(app, file, generation, line, buf, size);
+	for (size_t i = 0; realpath(file, a) && i < app->nbufs; i++) {
+		size_t start, end, n;
+
+		if (!realpath(buf_path(app->bufs[i]), b) || strcmp(a, b) != 0)
+			continue;
+		if (!buf_line_span(app->bufs[i], (size_t)line, &start, &end))
+			return false;
+		n = buf_read(app->bufs[i], start, end - start < size - 1 ? end - start : size - 1, buf);
+		buf[n] = '\0';
+		return true;
+	}
+	return source_line(file, line, buf, size);
+}
+
 /* Says where the program stopped, or how it ended, the way gdb does. */
 static void describe(struct app *app, const struct bus_event *ev)
 {
@@ -80,7 +106,8 @@ static void describe(struct app *app, const struct bus_event *ev)
 		else
 			snprintf(head, sizeof(head), "%s", where);
 		bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = head });
-		if (e->file && source_line(e->file, (int)e->line, src, sizeof(src))) {
+		if (e->file && frame_source_line(app, e->file, (unsigned)e->generation, e->superseded, (int)e->line, src,
+						 sizeof(src))) {
 			snprintf(text, sizeof(text), "%lld\t%s", (long long)e->line, src);
 			bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = text });
 		}
@@ -733,8 +760,17 @@ static int cmd_frame(struct cmd_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	n = dbg_backtrace(dbg, want + 2, &frames); /* (a frame's CFA needs its caller) */
-	if (n > (ssize_t)want)
-		print_frame(ctx, want, &frames[want], true);
+	if (n > (ssize_t)want) {
+		const struct dbg_frame *f = &frames[want];
+		char src[512];
+
+		print_frame(ctx, want, f, true);
+		/* gdb's "LINE\tTEXT"; a superseded frame's from the source it runs. */
+		if (frame_source_line(ctx->app, f->file, f->generation, f->superseded, f->line, src, sizeof(src)))
+			cmd_print(ctx, "%d\t%s", f->line, src);
+		else if (f->superseded && f->file)
+			cmd_print(ctx, "%d\t(the source of this generation is not in the snapshot store)", f->line);
+	}
 	free(frames);
 	return 0;
 }

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,6 +217,43 @@ static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, 
 static int gens_translate(void *arg, const char *file, unsigned gen, int line, bool to_current)
 {
 	return (int)gens_map(arg, file, to_current ? gen : ENC_NOW, to_current ? ENC_NOW : gen, line);
+}
+
+int app_generation_source(struct app *app, const char *file, unsigned gen, char **out, size_t *len)
+{
+	struct snapshot *snap = snapshot_store(app);
+	char real[PATH_MAX];
+	struct blob_id id;
+
+	*out = NULL;
+	*len = 0;
+	if (!snap || !file)
+		return -ENOENT;
+	if (!realpath(file, real))
+		snprintf(real, sizeof(real), "%s", file);
+	if (snap_lookup(snap, real, gen, &id) < 0 && snap_lookup(snap, file, gen, &id) < 0)
+		return -ENOENT;
+	return snap_get(snap, &id, out, len);
+}
+
+bool app_generation_line(struct app *app, const char *file, unsigned gen, int line, char *buf, size_t size)
+{
+	char *text, *p;
+	size_t len;
+	int n = 1;
+
+	if (line <= 0 || size == 0 || app_generation_source(app, file, gen, &text, &len) < 0)
+		return false;
+	for (p = text; *p && n < line; p++)
+		if (*p == '\n')
+			n++;
+	if (n == line && (*p || p > text)) {
+		snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+		free(text);
+		return true;
+	}
+	free(text);
+	return false;
 }
 
 /* A new program run starts from what was built: generations are gone. */

@@ -417,6 +417,29 @@ void dbg_break_remove_all(struct dbg *dbg)
 			site_remove(dbg, &dbg->bps[i]->sites[j]);
 }
 
+/* A FILE:LINE (or LINE) breakpoint keeps its statement when lines move:
+ * its location becomes the line its code is at in the text now (the line
+ * translator's), before its sites are resolved again. */
+static void bp_follow_lines(struct dbg *dbg, struct dbg_bp *bp)
+{
+	const char *colon = strrchr(bp->location, ':'), *num = colon ? colon + 1 : bp->location;
+	struct dbg_pcinfo w;
+	char *end, *loc = NULL;
+	long line = strtol(num, &end, 10);
+
+	if (bp->info.id <= 0 || bp->nsites == 0 || bp->location[0] == '*' || *end || line <= 0)
+		return;
+	dbg_pc_info(dbg, bp->sites[0].addr, &w);
+	if (w.now_line <= 0 || w.now_line == line || !w.file)
+		return;
+	if (asprintf(&loc, "%.*s:%d", colon ? (int)(colon - bp->location) : (int)strlen(w.file),
+		     colon ? bp->location : w.file, w.now_line) < 0)
+		return;
+	free(bp->location);
+	bp->location = loc;
+	bp->info.location = loc;
+}
+
 void dbg_break_process_gone(struct dbg *dbg)
 {
 	/* Frames waiting for a return are gone with their process. */
@@ -436,7 +459,7 @@ void dbg_break_process_gone(struct dbg *dbg)
 			bp_drop(dbg, bp);
 			continue;
 		}
-
+		bp_follow_lines(dbg, bp);
 		free(bp->sites);
 		bp->sites = NULL;
 		bp->nsites = 0;
@@ -629,6 +652,7 @@ void dbg_break_refresh(struct dbg *dbg)
 
 		if (bp->info.id <= 0)
 			continue;
+		bp_follow_lines(dbg, bp);
 		for (size_t j = 0; j < bp->nsites; j++)
 			site_remove(dbg, &bp->sites[j]);
 		free(bp->sites);
