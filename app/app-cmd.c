@@ -97,6 +97,8 @@ const struct cmd_entry *const cmd_table[] = {
 	/* Edit and Continue */
 	&cmd_apply_entry,
 	&cmd_snapshots_entry,
+	&cmd_revert_entry,
+	&cmd_generations_entry,
 	&cmd_set_entry,
 	/* git */
 	&cmd_git_status_entry,

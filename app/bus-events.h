@@ -58,6 +58,11 @@
 	 * the compiler and the whole apply took (microseconds) */             \
 	X(ENC_APPLIED, enc_applied, I(generation) S(name) V(changed) V(added)  \
 	  V(variables) V(old_frames) I(compile_us) I(total_us))                \
+	/* every generation was undone (as generation N): the program's own  \
+	 * code runs again; regions released now, and kept while frames run  \
+	 * them */                                                            \
+	X(ENC_REVERTED, enc_reverted, I(generation) S(name) V(restored)        \
+	  V(old_frames) I(released) I(kept))                                   \
 	/* a frame that ran a changed function now runs its new code */      \
 	X(FRAME_REMAPPED, frame_remapped, S(function) I(tid) I(old_line)       \
 	  I(new_line) B(moved) I(generation))                                  \

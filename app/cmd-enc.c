@@ -133,8 +133,10 @@ static struct gen_buf *gen_buf_of(struct gens *g, struct buffer *buf)
 	return v;
 }
 
-/* Records generation gen as the current text of every open buffer. */
-static int gens_record(struct app *app, unsigned gen)
+/* Records generation gen as the current text of every open buffer, or
+ * (like >= 0) as the text of generation like (a revert: the source as
+ * built). */
+static int gens_record(struct app *app, unsigned gen, int like)
 {
 	struct gens *g = gens_of(app);
 
@@ -150,7 +152,7 @@ static int gens_record(struct app *app, unsigned gen)
 			return -ENOMEM;
 		g->bufs[i].version = v;
 		for (unsigned k = g->ngen + 1; k <= gen; k++)
-			v[k] = buf_version(g->bufs[i].buf);
+			v[k] = like >= 0 ? v[like] : buf_version(g->bufs[i].buf);
 	}
 	g->ngen = gen;
 	return 0;
@@ -269,6 +271,45 @@ static void on_started(const struct bus_event *ev, void *arg)
 		gens_reset(g);
 }
 
+/* At each stop: reverted generations no frame runs any more are released. */
+static void on_stopped(const struct bus_event *ev, void *arg)
+{
+	struct app *app = arg;
+
+	if (app->enc && dbg_state(app->dbg) == DBG_STOPPED)
+		enc_release(app->enc);
+}
+
+static void relinked(void *arg, int status, const char *msg)
+{
+	struct app *app = arg;
+
+	bus_emit_message(app->bus, &(struct ev_message){ .level = status < 0 ? "error" : "info",
+		.text = status < 0 ? "relink after Edit and Continue failed: the executable does not match the sources"
+				   : "relinked: the executable matches the sources" });
+}
+
+/* The end of a session in which code was applied: VC6's automatic relink,
+ * so that the executable on disk matches the sources. */
+static void on_exited(const struct bus_event *ev, void *arg)
+{
+	struct app *app = arg;
+	char *msg = NULL;
+
+	if (!app->enc || enc_generation(app->enc) == 0 || !app->project || project_building(app->project))
+		return;
+	bus_emit_message(app->bus, &(struct ev_message){ .level = "info",
+		.text = "Edit and Continue: relinking so that the executable matches the sources" });
+	if (project_build(app->project, app->loop, app->bus, &(struct build_opts){ 0 }, relinked, app, &msg) < 0) {
+		char *text = NULL;
+
+		if (asprintf(&text, "relink after Edit and Continue: %s", msg ? msg : "cannot build") >= 0)
+			bus_emit_message(app->bus, &(struct ev_message){ .level = "error", .text = text });
+		free(text);
+	}
+	free(msg);
+}
+
 /* The text a build compiled: every open buffer's version is "built". */
 static void on_built(const struct bus_event *ev, void *arg)
 {
@@ -287,6 +328,8 @@ int enc_attach(struct app *app)
 		return -ENOMEM;
 	dbg_set_line_translator(app->dbg, gens_translate, app);
 	if (bus_subscribe(app->bus, EV_INFERIOR_STARTED, on_started, app) < 0 ||
+	    bus_subscribe(app->bus, EV_INFERIOR_STOPPED, on_stopped, app) < 0 ||
+	    bus_subscribe(app->bus, EV_INFERIOR_EXITED, on_exited, app) < 0 ||
 	    bus_subscribe(app->bus, EV_BUILD_FINISHED, on_built, app) < 0)
 		return -ENOMEM;
 	return 0;
@@ -340,18 +383,47 @@ static bool is_program_source(struct app *app, struct buffer *buf)
 	return n > 0;
 }
 
-/* The buffers of the program's sources edited since the newest generation
- * (NULL-terminated, caller frees the array); *n how many. */
-static const char **edited_files(struct app *app, size_t extra, size_t *n)
+/* The buffers of the program's sources edited since they were last applied
+ * (NULL-terminated, caller frees the array); *n how many, *fresh how many
+ * of them are new edits. After a revert the program runs the source as
+ * built again: every buffer whose text is not that goes in too (but only
+ * new edits make a debug command apply). */
+static const char **edited_files(struct app *app, size_t extra, size_t *n, size_t *fresh)
 {
 	const char **files = calloc(app->nbufs + extra + 1, sizeof(*files));
+	struct gens *g = gens_of(app);
+	bool reverted = app->enc && enc_reverted(app->enc);
 
-	*n = 0;
-	for (size_t i = 0; files && i < app->nbufs; i++)
-		if (buf_version(app->bufs[i]) != applied_version(app, app->bufs[i]) &&
-		    is_program_source(app, app->bufs[i]))
-			files[(*n)++] = buf_path(app->bufs[i]);
+	*n = *fresh = 0;
+	for (size_t i = 0; files && g && i < app->nbufs; i++) {
+		struct buffer *b = app->bufs[i];
+		struct gen_buf *gb = gen_buf_of(g, b);
+		bool edited = buf_version(b) != applied_version(app, b);
+
+		if (!gb || !(edited || (reverted && buf_version(b) != gb->version[0])) || !is_program_source(app, b))
+			continue;
+		files[(*n)++] = buf_path(b);
+		*fresh += edited;
+	}
 	return files;
+}
+
+/* A program that runs is stopped (every thread) for the engine; *resume
+ * says to let it go on after. 0, or -1 after cmd_error. */
+static int stop_for(struct cmd_ctx *ctx, bool *resume)
+{
+	char *msg = NULL;
+
+	*resume = false;
+	if (dbg_state(ctx->app->dbg) != DBG_RUNNING)
+		return 0;
+	if (dbg_interrupt(ctx->app->dbg, &msg) < 0) {
+		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : "cannot stop the program");
+		free(msg);
+		return -1;
+	}
+	*resume = true;
+	return 0;
 }
 
 /* Saves, applies files as the next generation, resumes a program that ran.
@@ -378,21 +450,15 @@ static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, i
 		}
 	}
 	/* Apply while running: stop every thread, apply, let them go on. */
-	if (dbg_state(app->dbg) == DBG_RUNNING) {
-		if (dbg_interrupt(app->dbg, &msg) < 0) {
-			cmd_error(ctx, "apply: %s", msg ? msg : "cannot stop the program");
-			free(msg);
-			return -1;
-		}
-		resume = true;
-	}
+	if (stop_for(ctx, &resume) < 0)
+		return -1;
 	if (!app->enc)
 		app->enc = enc_new(app->dbg, app->project, app->bus);
 	if (!app->enc)
 		return cmd_error(ctx, "apply: out of memory");
 	/* The text the new generation is compiled from is the text now. */
 	gen = enc_generation(app->enc) + 1;
-	if (gens_record(app, gen) < 0)
+	if (gens_record(app, gen, -1) < 0)
 		return cmd_error(ctx, "apply: out of memory");
 	enc_fail_at(app->enc, fail_at);
 	err = enc_apply(app->enc, files, &(struct enc_lines){ gens_map, app }, &msg);
@@ -421,7 +487,7 @@ static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, i
 static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *app = ctx->app;
-	size_t nfiles = 0;
+	size_t nfiles = 0, fresh;
 	const char **files;
 	int err, fail_at = 0;
 
@@ -429,7 +495,7 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "apply: no project");
 	if (dbg_pid(app->dbg) <= 0)
 		return cmd_error(ctx, "apply: the program is not running (edits take effect at the next build)");
-	files = edited_files(app, (size_t)argc, &nfiles);
+	files = edited_files(app, (size_t)argc, &nfiles, &fresh);
 	if (!files)
 		return cmd_error(ctx, "apply: out of memory");
 	for (int i = 1; i < argc; i++) {
@@ -462,15 +528,15 @@ int enc_apply_first(struct cmd_ctx *ctx)
 	struct app *app = ctx->app;
 	struct gens *g = gens_of(app);
 	const char **files;
-	size_t n = 0;
+	size_t n = 0, fresh;
 	int err;
 
 	if (!g || !g->auto_apply || !app->project || dbg_pid(app->dbg) <= 0)
 		return 0;
-	files = edited_files(app, 0, &n);
+	files = edited_files(app, 0, &n, &fresh);
 	if (!files)
 		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
-	if (n == 0) {
+	if (fresh == 0) {
 		free(files);
 		return 0;
 	}
@@ -523,4 +589,74 @@ const struct cmd_entry cmd_set_entry = {
 	.min_args = 1,
 	.max_args = 2,
 	.exec = cmd_set,
+};
+
+static int cmd_revert(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	struct gens *g = gens_of(app);
+	char *msg = NULL;
+	bool resume;
+	unsigned gen;
+	int err;
+
+	if (dbg_pid(app->dbg) <= 0)
+		return cmd_error(ctx, "revert: the program is not running");
+	if (!app->enc || !g || enc_generation(app->enc) == 0 || enc_reverted(app->enc))
+		return cmd_error(ctx, "revert: nothing to revert: the program runs its own code");
+	if (stop_for(ctx, &resume) < 0)
+		return -1;
+	/* The revert's generation runs the source as built. */
+	gen = enc_generation(app->enc) + 1;
+	if (gens_record(app, gen, 0) < 0)
+		return cmd_error(ctx, "revert: out of memory");
+	err = enc_revert(app->enc, &msg);
+	if (err < 0)
+		g->ngen = gen - 1;
+	if (resume && dbg_pid(app->dbg) > 0)
+		dbg_continue(app->dbg, NULL);
+	if (err < 0) {
+		cmd_error(ctx, "%s", msg ? msg : strerror(-err));
+		free(msg);
+		return -1;
+	}
+	cmd_print(ctx, "reverted (upd%03u): the program runs its own code again", gen);
+	return 0;
+}
+
+const struct cmd_entry cmd_revert_entry = {
+	.name = "revert",
+	.usage = "",
+	.help = "Undo every applied generation: the program runs its own code again, frames follow it back",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_revert,
+};
+
+static int cmd_generations(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct enc_region_info r;
+	struct app *app = ctx->app;
+	size_t i = 0;
+
+	if (!app->enc || enc_generation(app->enc) == 0) {
+		cmd_print(ctx, "No generations: the program runs its own code.");
+		return 0;
+	}
+	cmd_print(ctx, "upd%03u is the newest%s", enc_generation(app->enc),
+		  enc_reverted(app->enc) ? " (a revert: the program runs its own code)" : "");
+	for (; enc_region(app->enc, i, &r) == 0; i++)
+		cmd_print(ctx, "upd%03u 0x%llx-0x%llx %s: %s", r.generation, (unsigned long long)r.base,
+			  (unsigned long long)(r.base + r.size), r.object,
+			  r.released ? "released" : r.obsolete ? "kept while frames run it" : "loaded");
+	return 0;
+}
+
+const struct cmd_entry cmd_generations_entry = {
+	.name = "generations",
+	.usage = "",
+	.help = "List the generations Edit and Continue loaded into the program and the memory each holds",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_generations,
 };

@@ -102,6 +102,8 @@ extern const struct cmd_entry cmd_build_info_entry;
 /* cmd-enc.c */
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_set_entry;
+extern const struct cmd_entry cmd_revert_entry;
+extern const struct cmd_entry cmd_generations_entry;
 /* Debug commands (continue, next, step, finish, until) call this first:
  * with auto-apply on, unapplied edits of the program's sources are applied.
  * 0 (nothing to do, or applied); 1 when the apply moved the current

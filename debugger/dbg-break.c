@@ -175,13 +175,19 @@ static int resolve(struct dbg *dbg, struct dbg_bp *bp, char **errmsg)
 		}
 		free(fname);
 	} else {
-		if (!dbg_function_by_name(dbg, loc, &low, &high))
-			return dbg_fail(errmsg, -ENOENT, "no function '%s' in the program", loc);
-		addrs = malloc(sizeof(*addrs));
-		if (!addrs)
+		/* Every copy of the function (Edit and Continue's generations
+		 * have theirs), each after its prologue. */
+		n = dbg_function_addresses(dbg, loc, &addrs);
+		if (n < 0)
 			return -ENOMEM;
-		addrs[0] = dbg_after_prologue(dbg, low, high);
-		n = 1;
+		if (n == 0)
+			return dbg_fail(errmsg, -ENOENT, "no function '%s' in the program", loc);
+		for (ssize_t i = 0; i < n; i++) {
+			const char *fn;
+
+			if (dbg_function_at(dbg, addrs[i], &fn, &low, &high))
+				addrs[i] = dbg_after_prologue(dbg, low, high);
+		}
 	}
 	free(bp->sites);
 	bp->sites = calloc((size_t)n, sizeof(*bp->sites));

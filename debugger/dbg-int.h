@@ -253,6 +253,10 @@ bool dbg_function_at(struct dbg *dbg, uint64_t pc, const char **name, uint64_t *
 uint64_t dbg_after_prologue(struct dbg *dbg, uint64_t low, uint64_t high);
 /* Addresses of the function named name: *low, *high; false if unknown. */
 bool dbg_function_by_name(struct dbg *dbg, const char *name, uint64_t *low, uint64_t *high);
+/* The entry of every copy of function name: the program's (or a library's)
+ * first, then each Edit and Continue generation's. *out is the caller's;
+ * returns the count or -ENOMEM. */
+ssize_t dbg_function_addresses(struct dbg *dbg, const char *name, uint64_t **out);
 /* Every is_stmt address of file:line where a line begins a block (first
  * row of each run on that line); resolves a short file name by suffix.
  * *out is the caller's to free; returns the count (0: no code there). */

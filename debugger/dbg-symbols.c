@@ -756,6 +756,48 @@ uint64_t dbg_after_prologue(struct dbg *dbg, uint64_t low, uint64_t high)
 	return low;
 }
 
+ssize_t dbg_function_addresses(struct dbg *dbg, const char *name, uint64_t **out)
+{
+	uint64_t low, high, *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (dbg_function_by_name(dbg, name, &low, &high)) {
+		if (!(v = malloc(sizeof(*v))))
+			return -ENOMEM;
+		v[n++] = low;
+	}
+	/* Code Edit and Continue loaded: each generation's copy (its symbol
+	 * table speaks libdwfl's addresses). */
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		struct dbg_module *m = &dbg->mods[i];
+		int nsyms;
+
+		if (!m->layout)
+			continue;
+		nsyms = dwfl_module_getsymtab(m->mod);
+		for (int k = 1; k < nsyms; k++) {
+			GElf_Sym sym;
+			GElf_Addr a;
+			const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &a, NULL, NULL, NULL);
+			uint64_t real, *nv;
+
+			if (!s || GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
+			    strcmp(s, name) != 0 || !(real = from_layout(m, a)))
+				continue;
+			nv = realloc(v, (n + 1) * sizeof(*nv));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			v[n++] = real;
+		}
+	}
+	*out = v;
+	return (ssize_t)n;
+}
+
 bool dbg_function_by_name(struct dbg *dbg, const char *name, uint64_t *low, uint64_t *high)
 {
 	/* The program itself first, then the libraries. */
@@ -765,7 +807,7 @@ bool dbg_function_by_name(struct dbg *dbg, const char *name, uint64_t *low, uint
 			bool is_program = dbg->program && strcmp(m->name, dbg->program) == 0;
 			int n;
 
-			if (is_program != (pass == 0))
+			if (is_program != (pass == 0) || m->layout)
 				continue;
 			n = dwfl_module_getsymtab(m->mod);
 			for (int k = 1; k < n; k++) {
@@ -1198,7 +1240,7 @@ static int lookup(struct dbg *dbg, const char *name, const char *cu_file, uint64
 			struct dbg_module *m = &dbg->mods[i];
 			bool is_program = dbg->program && strcmp(m->name, dbg->program) == 0;
 
-			if (is_program != (pass == 0) || (cu_file && !is_program))
+			if (is_program != (pass == 0) || (cu_file && !is_program) || m->layout)
 				continue;
 			if (module_symbol(m, name, cu_file, addr, size, type))
 				return 0;

@@ -46,8 +46,7 @@
 
 extern char **environ;
 
-static int failf(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int failf(char **errmsg, int err, const char *fmt, ...)
+int enc_fail(char **errmsg, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,17 +87,22 @@ void enc_free(struct enc *enc)
 	for (size_t i = 0; i < enc->nobjs; i++) {
 		free(enc->objs[i].source);
 		free(enc->objs[i].object);
+		free(enc->objs[i].built);
 	}
 	for (size_t i = 0; i < enc->nvars; i++) {
 		free(enc->vars[i].name);
 		free(enc->vars[i].cu);
 	}
 	free(enc->vars);
-	for (size_t i = 0; i < enc->nloads; i++)
-		free(enc->loads[i].sec_addr);
+	for (size_t i = 0; i < enc->nregions; i++) {
+		free(enc->regions[i].r.sec_addr);
+		free(enc->regions[i].object);
+	}
+	for (size_t i = 0; i < enc->nfuncs; i++)
+		free(enc->funcs[i].orig);
 	free(enc->funcs);
 	free(enc->objs);
-	free(enc->loads);
+	free(enc->regions);
 	free(enc->waiting);
 	free(enc);
 }
@@ -108,9 +112,26 @@ unsigned enc_generation(const struct enc *enc)
 	return enc->gen;
 }
 
+bool enc_reverted(const struct enc *enc)
+{
+	return enc->reverted;
+}
+
 pid_t enc_moved(const struct enc *enc)
 {
 	return enc->moved_tid;
+}
+
+int enc_region(const struct enc *enc, size_t i, struct enc_region_info *out)
+{
+	const struct gen_region *r;
+
+	if (i >= enc->nregions)
+		return -ENOENT;
+	r = &enc->regions[i];
+	*out = (struct enc_region_info){ .generation = r->gen, .object = r->object, .base = r->r.base,
+					 .size = r->r.size, .obsolete = r->obsolete, .released = r->released };
+	return 0;
 }
 
 void enc_fail_at(struct enc *enc, int step)
@@ -129,7 +150,7 @@ static uint64_t now_us(void)
 static int injected(struct enc *enc, int step, char **errmsg)
 {
 	if (enc->fail_at == step)
-		return failf(errmsg, -ECANCELED, "failure injected at step %d (test)", step);
+		return enc_fail(errmsg, -ECANCELED, "failure injected at step %d (test)", step);
 	return 0;
 }
 
@@ -205,7 +226,7 @@ static const char *current_object(struct enc *enc, size_t tu)
 		return built;
 	}
 	enc->objs = v;
-	v[enc->nobjs++] = (struct tu_obj){ .source = strdup(src), .object = copy };
+	v[enc->nobjs++] = (struct tu_obj){ .source = strdup(src), .object = copy, .built = strdup(copy) };
 	return copy;
 }
 
@@ -303,30 +324,17 @@ static bool is_text(const struct obj *o, unsigned shndx)
 	return shndx < o->nsecs && (o->secs[shndx].flags & SHF_EXECINSTR);
 }
 
-/* Bytes of the program's code written by step 6, so that a failure can
- * put them back. */
-struct undo {
-	uint64_t addr;      /* where */
-	uint8_t old[16];    /* what was there */
-	size_t len;         /* how many bytes */
-};
-
-struct undo_log {
-	struct undo *v;     /* in the order written */
-	size_t n;           /* how many */
-};
-
 /* Writes len bytes of code at addr, logging what was there. */
-static int code_write(struct enc *enc, struct undo_log *log, uint64_t addr, const void *buf, size_t len)
+int enc_code_write(struct enc *enc, struct undo_log *log, uint64_t addr, const void *buf, size_t len)
 {
-	struct undo *v = realloc(log->v, (log->n + 1) * sizeof(*v));
+	struct code_bytes *v = realloc(log->v, (log->n + 1) * sizeof(*v));
 	int err;
 
 	if (!v)
 		return -ENOMEM;
 	log->v = v;
-	v[log->n] = (struct undo){ .addr = addr, .len = len };
-	if ((err = dbg_read_code(enc->dbg, addr, v[log->n].old, len)) < 0)
+	v[log->n] = (struct code_bytes){ .addr = addr, .len = len };
+	if ((err = dbg_read_code(enc->dbg, addr, v[log->n].bytes, len)) < 0)
 		return err;
 	/* No thread may be stopped inside the bytes about to change. */
 	if ((err = follow_clear_range(enc, addr, addr + len)) < 0)
@@ -335,38 +343,39 @@ static int code_write(struct enc *enc, struct undo_log *log, uint64_t addr, cons
 	return dbg_write_code(enc->dbg, addr, buf, len);
 }
 
-/* Puts back everything the log wrote, newest first. */
-static void code_undo(struct enc *enc, struct undo_log *log)
+void enc_undo(struct enc *enc, struct undo_log *log)
 {
 	while (log->n > 0) {
-		struct undo *u = &log->v[--log->n];
+		struct code_bytes *u = &log->v[--log->n];
 
-		dbg_write_code(enc->dbg, u->addr, u->old, u->len);
+		dbg_write_code(enc->dbg, u->addr, u->bytes, u->len);
 	}
+	free(log->v);
+	log->v = NULL;
 }
 
 /* Writes the redirect of the function entry at entry to target. */
-static int redirect(struct enc *enc, struct undo_log *log, uint64_t entry, uint64_t target, char **errmsg)
+int enc_redirect(struct enc *enc, struct undo_log *log, uint64_t entry, uint64_t target, char **errmsg)
 {
 	uint8_t pad[16], far[14] = { 0xff, 0x25, 0, 0, 0, 0 }, near[2] = { 0xeb, 0xf0 };
 	bool patchable = true;
 	int err;
 
 	if ((err = dbg_read_code(enc->dbg, entry - 14, pad, sizeof(pad))) < 0)
-		return failf(errmsg, err, "cannot read the entry at 0x%llx", (unsigned long long)entry);
+		return enc_fail(errmsg, err, "cannot read the entry at 0x%llx", (unsigned long long)entry);
 	for (int i = 0; i < 16; i++)
 		patchable &= pad[i] == 0x90;
 	/* Already redirected (an earlier generation): only the target moves. */
 	if (!patchable && pad[0] == 0xff && pad[1] == 0x25 && pad[14] == 0xeb && pad[15] == 0xf0) {
-		if ((err = code_write(enc, log, entry - 8, &target, 8)) < 0)
-			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
+		if ((err = enc_code_write(enc, log, entry - 8, &target, 8)) < 0)
+			return enc_fail(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
 		return 0;
 	}
 	memcpy(far + 6, &target, 8);
 	if (patchable) {
-		if ((err = code_write(enc, log, entry - 14, far, sizeof(far))) < 0 ||
-		    (err = code_write(enc, log, entry, near, sizeof(near))) < 0)
-			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
+		if ((err = enc_code_write(enc, log, entry - 14, far, sizeof(far))) < 0 ||
+		    (err = enc_code_write(enc, log, entry, near, sizeof(near))) < 0)
+			return enc_fail(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
 		return 0;
 	}
 	{
@@ -375,10 +384,10 @@ static int redirect(struct enc *enc, struct undo_log *log, uint64_t entry, uint6
 		uint8_t jmp[5] = { 0xe9 };
 
 		if (rel < INT32_MIN || rel > INT32_MAX)
-			return failf(errmsg, -ERANGE, "the new code is out of reach of 0x%llx", (unsigned long long)entry);
+			return enc_fail(errmsg, -ERANGE, "the new code is out of reach of 0x%llx", (unsigned long long)entry);
 		memcpy(jmp + 1, &(int32_t){ (int32_t)rel }, 4);
-		if ((err = code_write(enc, log, entry, jmp, sizeof(jmp))) < 0)
-			return failf(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
+		if ((err = enc_code_write(enc, log, entry, jmp, sizeof(jmp))) < 0)
+			return enc_fail(errmsg, err, "cannot write the redirect at 0x%llx", (unsigned long long)entry);
 		return 0;
 	}
 }
@@ -420,7 +429,7 @@ static int func_now(struct enc *enc, const char *name, const char *cu, uint64_t 
 }
 
 /* Appends a copy to p (object is duplicated). 0 or -ENOMEM. */
-static int copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned gen, const char *object)
+int enc_copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned gen, const char *object)
 {
 	struct fcopy *v = realloc(p->copies, (p->ncopies + 1) * sizeof(*v));
 
@@ -432,6 +441,23 @@ static int copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned g
 		return -ENOMEM;
 	p->ncopies++;
 	return 0;
+}
+
+/* Keeps what the redirect of the image's entry at entry overwrote (from
+ * the apply's log): revert writes it back. */
+static void keep_orig_bytes(struct patched *p, const struct undo_log *log, uint64_t entry)
+{
+	for (size_t i = 0; i < log->n; i++) {
+		struct code_bytes *v;
+
+		if (log->v[i].addr < entry - 14 || log->v[i].addr > entry + 4)
+			continue;
+		v = realloc(p->orig, (p->norig + 1) * sizeof(*v));
+		if (!v)
+			return;
+		p->orig = v;
+		v[p->norig++] = log->v[i];
+	}
 }
 
 /* A new entry in enc->funcs. NULL when out of memory. */
@@ -504,7 +530,7 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 	t->plan.load = calloc(o->nsecs, sizeof(*t->plan.load));
 	t->changed = calloc(o->nsyms, sizeof(*t->changed));
 	if (!t->plan.addr || !t->plan.load || !t->changed)
-		return failf(errmsg, -ENOMEM, "out of memory");
+		return enc_fail(errmsg, -ENOMEM, "out of memory");
 	/* Data the functions use (string literals, constants, tables) goes in. */
 	for (size_t i = 0; i < o->nsecs; i++) {
 		const struct obj_section *s = &o->secs[i];
@@ -521,6 +547,18 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 		uint64_t addr, size;
 		long ok;
 
+		if (s->shndx == SHN_UNDEF && s->name[0] && s->bind != STB_LOCAL) {
+			/* Defined by an earlier generation (another TU's new
+			 * function or variable): bound to it, not looked up. */
+			struct patched *p = patched_find(enc, s->name, NULL);
+			struct added_var *av = var_find(enc, s->name, NULL);
+
+			if (p && p->ncopies)
+				t->plan.addr[k] = p->copies[p->ncopies - 1].entry;
+			else if (av)
+				t->plan.addr[k] = av->addr;
+			continue;
+		}
 		if (s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
 			continue;
 		if (s->type == STT_FUNC) {
@@ -553,7 +591,7 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 				long was = old ? obj_find(old, s->name, STT_OBJECT) : -1;
 
 				if (size && s->size != size)
-					return failf(errmsg, -EINVAL, "'%s' changed size (%llu to %llu bytes): existing "
+					return enc_fail(errmsg, -EINVAL, "'%s' changed size (%llu to %llu bytes): existing "
 						     "data cannot change its layout; restart to apply", s->name,
 						     (unsigned long long)size, (unsigned long long)s->size);
 				if (was >= 0) {
@@ -563,7 +601,7 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 						    (!ws->data || memcmp(ws->data + w->value, ns->data + s->value, s->size) == 0);
 
 					if (!same)
-						return failf(errmsg, -EINVAL, "the initialiser of '%s' changed: the running "
+						return enc_fail(errmsg, -EINVAL, "the initialiser of '%s' changed: the running "
 							     "program has its own value; change it with 'print %s = ...' "
 							     "or restart", s->name, base);
 				}
@@ -610,7 +648,7 @@ static int refuse_layouts(struct enc *enc, struct tu_apply *t, char **errmsg)
 		goto out; /* no DWARF to compare: the diff of the code still applies */
 	name = types_changed(a, na, b, nb);
 	if (name)
-		err = failf(errmsg, -EINVAL, "the layout of '%s' changed (in %s): the running code and the data "
+		err = enc_fail(errmsg, -EINVAL, "the layout of '%s' changed (in %s): the running code and the data "
 			    "in memory use the old one; nothing applied, restart to use it", name,
 			    project_tu_file(enc->proj, t->tu));
 out:
@@ -631,9 +669,9 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	int err = 0;
 
 	if (!enc->proj)
-		return failf(errmsg, -ENOENT, "apply: no project");
+		return enc_fail(errmsg, -ENOENT, "apply: no project");
 	if (dbg_state(enc->dbg) != DBG_STOPPED)
-		return failf(errmsg, -EBUSY, "apply: the program is not stopped");
+		return enc_fail(errmsg, -EBUSY, "apply: the program is not stopped");
 	enc->lines = lines ? *lines : (struct enc_lines){ 0 };
 	enc->moved_tid = 0;
 	/* Step 1: the TUs to recompile. */
@@ -641,7 +679,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		size_t *deps = NULL, ndeps = 0;
 
 		if (project_dependents(enc->proj, files[f], &deps, &ndeps) < 0)
-			return failf(errmsg, -ENOMEM, "out of memory");
+			return enc_fail(errmsg, -ENOMEM, "out of memory");
 		for (size_t d = 0; d < ndeps; d++) {
 			bool seen = false;
 
@@ -652,7 +690,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 
 				if (!v) {
 					free(deps);
-					err = failf(errmsg, -ENOMEM, "out of memory");
+					err = enc_fail(errmsg, -ENOMEM, "out of memory");
 					goto out;
 				}
 				ts = v;
@@ -662,7 +700,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		free(deps);
 	}
 	if (nts == 0) {
-		err = failf(errmsg, -ENOENT, "apply: no translation unit is built from the changed files");
+		err = enc_fail(errmsg, -ENOENT, "apply: no translation unit is built from the changed files");
 		goto out;
 	}
 	if ((err = injected(enc, 1, errmsg)) < 0)
@@ -678,13 +716,13 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		char **cmd, *output = NULL;
 
 		if (opt) {
-			err = failf(errmsg, -EINVAL, "'%s' is compiled with %s: optimised code cannot be edited "
+			err = enc_fail(errmsg, -EINVAL, "'%s' is compiled with %s: optimised code cannot be edited "
 				    "and continued (encide's build uses -O0)", src, opt);
 			goto out;
 		}
 		if (asprintf(&ts[i].object, "%s/%.*s.o", dir, (int)strcspn(base ? base + 1 : src, "."),
 			     base ? base + 1 : src) < 0) {
-			err = failf(errmsg, -ENOMEM, "out of memory");
+			err = enc_fail(errmsg, -ENOMEM, "out of memory");
 			goto out;
 		}
 		cmd = gen_argv(argv, ts[i].object);
@@ -697,7 +735,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		}
 		free(cmd);
 		if (err < 0) {
-			failf(errmsg, err, "compile error, nothing applied:\n%s", output ? output : strerror(-err));
+			enc_fail(errmsg, err, "compile error, nothing applied:\n%s", output ? output : strerror(-err));
 			free(output);
 			goto out;
 		}
@@ -748,14 +786,14 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			target = ts[i].loaded.sec_addr[s->shndx] + s->value;
 			if ((p = patched_find(enc, s->name, lookup_cu))) {
 				for (size_t c = 0; c < p->ncopies; c++)
-					if ((err = redirect(enc, &log, p->copies[c].entry, target, errmsg)) < 0)
+					if ((err = enc_redirect(enc, &log, p->copies[c].entry, target, errmsg)) < 0)
 						goto undo;
 			} else {
 				uint64_t orig;
 
 				if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) < 0)
 					continue;
-				if ((err = redirect(enc, &log, orig, target, errmsg)) < 0)
+				if ((err = enc_redirect(enc, &log, orig, target, errmsg)) < 0)
 					goto undo;
 			}
 			if ((err = injected(enc, 5, errmsg)) < 0)
@@ -767,6 +805,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 
 	/* Step 7: the generation. Nothing fails from here on. */
 	enc->gen = gen;
+	enc->reverted = false;
 	for (size_t i = 0; i < nts; i++) {
 		struct obj *o = ts[i].new;
 
@@ -792,14 +831,15 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 						if (!size && was >= 0)
 							size = ts[i].old->syms[was].size;
 						p->in_image = true;
-						copy_add(p, orig, size, 0, ts[i].old ? ts[i].old->path : "");
+						enc_copy_add(p, orig, size, 0, ts[i].old ? ts[i].old->path : "");
+						keep_orig_bytes(p, &log, orig);
 					}
 				}
 				/* Frames in the older copies are superseded by this one. */
 				for (size_t c = 0; c < p->ncopies; c++)
 					dbg_code_replaced(enc->dbg, p->copies[c].entry, p->copies[c].entry + p->copies[c].size,
 							  gen);
-				copy_add(p, target, s->size, gen, ts[i].object);
+				enc_copy_add(p, target, s->size, gen, ts[i].object);
 				continue;
 			}
 			if (s->type != STT_OBJECT || ts[i].plan.addr[k])
@@ -817,7 +857,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	for (size_t i = 0; i < nts; i++) {
 		const char *src = project_tu_file(enc->proj, ts[i].tu);
 		struct tu_obj *slot = NULL;
-		struct load_result *lv;
+		struct gen_region *rv;
 
 		for (size_t j = 0; j < enc->nobjs; j++)
 			if (strcmp(enc->objs[j].source, src) == 0)
@@ -847,10 +887,11 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 					     ts[i].new->nsecs);
 			free(sizes);
 		}
-		lv = realloc(enc->loads, (enc->nloads + 1) * sizeof(*lv));
-		if (lv) {
-			enc->loads = lv;
-			lv[enc->nloads++] = ts[i].loaded;
+		rv = realloc(enc->regions, (enc->nregions + 1) * sizeof(*rv));
+		if (rv) {
+			enc->regions = rv;
+			rv[enc->nregions++] = (struct gen_region){ .r = ts[i].loaded, .gen = gen,
+				.object = strdup(slot && slot->object ? slot->object : "") };
 			ts[i].loaded.sec_addr = NULL;
 		}
 	}
@@ -871,7 +912,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	}
 	goto out;
 undo:
-	code_undo(enc, &log);
+	enc_undo(enc, &log);
 unload:
 	for (size_t i = 0; i < nts; i++)
 		if (ts[i].loaded.base)

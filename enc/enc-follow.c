@@ -112,6 +112,7 @@ static bool upgrade_now(struct dbg *dbg, pid_t tid, void *arg)
 	waiting_remove(enc, u);
 	free(u);
 	move_top(enc, tid);
+	enc_release(enc); /* (after a revert: the last frame may have left) */
 	return false;
 }
 

@@ -79,6 +79,29 @@ void types_free(struct type_sig *v, size_t n);
  * NULL (the string is a's). */
 const char *types_changed(const struct type_sig *a, size_t na, const struct type_sig *b, size_t nb);
 
+/* Where each symbol of an object goes when it is loaded. */
+struct load_plan {
+	uint64_t *addr;    /* per symbol: a fixed run-time address, or 0 */
+	bool *load;        /* per section: copy it into the program */
+};
+
+/* A loaded object: its region in the program. */
+struct load_result {
+	uint64_t base;         /* start of the region */
+	uint64_t size;         /* its length */
+	uint64_t *sec_addr;    /* per section: run-time address (0: not loaded) */
+};
+
+/* Maps a region near the program, lays out the sections plan->load marks,
+ * relocates them (symbols with a plan address are bound there; others go to
+ * their loaded section; undefined ones are looked up in the program and its
+ * libraries), writes them, and makes the region W^X. On failure nothing is
+ * left mapped. */
+int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *plan,
+		struct load_result *out, char **errmsg);
+/* Unmaps a loaded region (after a failure later in the pipeline). */
+void load_undo(struct dbg *dbg, const struct load_result *r);
+
 /* Moving one frame (enc-frame.c): the stopped top frame of the current
  * thread, which runs the old code of func at [old_entry, old_entry +
  * old_size) compiled as old_obj, to the newest code at new_entry (new_obj). */
@@ -133,6 +156,24 @@ struct patched {
 	struct fcopy *copies;  /* oldest first */
 	size_t ncopies;        /* how many */
 	bool in_image;         /* copies[0] is the program's own code */
+	struct code_bytes *orig; /* the image's entry bytes before the first redirect (revert) */
+	size_t norig;          /* how many writes */
+};
+
+/* Bytes of the program's code as they were before encide wrote there. */
+struct code_bytes {
+	uint64_t addr;         /* where */
+	uint8_t bytes[16];     /* what was there */
+	size_t len;            /* how many */
+};
+
+/* One TU's code and data one generation loaded. */
+struct gen_region {
+	struct load_result r;  /* where (owned sec_addr) */
+	char *object;          /* its object: the debugger's module name (owned) */
+	unsigned gen;          /* the generation */
+	bool obsolete;         /* a revert made it useless: released once no frame runs it */
+	bool released;         /* unmapped, its module forgotten */
 };
 
 /* A variable an earlier generation added: later ones bind to it. */
@@ -146,6 +187,7 @@ struct added_var {
 struct tu_obj {
 	char *source;      /* the TU's source, absolute */
 	char *object;      /* its newest object: gen/000's copy of the build's, then each generation's */
+	char *built;       /* gen/000's copy of the build's object (what revert goes back to) */
 };
 
 struct upgrade;
@@ -162,13 +204,31 @@ struct enc {
 	size_t nvars;             /* how many */
 	struct tu_obj *objs;      /* per TU applied: its newest object */
 	size_t nobjs;             /* how many */
-	struct load_result *loads; /* every generation's region */
-	size_t nloads;            /* how many */
+	struct gen_region *regions; /* every generation's regions */
+	size_t nregions;          /* how many */
+	bool reverted;            /* the program runs its own code again (revert) */
 	struct upgrade **waiting; /* superseded frames waiting for a return */
 	size_t nwaiting;          /* how many */
 	int fail_at;              /* test-only: the step that fails (0: none) */
 	pid_t moved_tid;          /* the last apply moved this thread off a deleted line */
 };
+
+/* enc-apply.c, for enc-revert.c */
+/* Writes code bytes, stepping threads out of them first and logging what
+ * was there in *log (NULL: no log). */
+struct undo_log {
+	struct code_bytes *v;  /* in the order written */
+	size_t n;              /* how many */
+};
+int enc_code_write(struct enc *enc, struct undo_log *log, uint64_t addr, const void *buf, size_t len);
+/* Redirects the function entry at entry to target (logged). */
+int enc_redirect(struct enc *enc, struct undo_log *log, uint64_t entry, uint64_t target, char **errmsg);
+/* Puts back and frees what the log wrote. */
+void enc_undo(struct enc *enc, struct undo_log *log);
+/* Appends a copy to p (object is duplicated). 0 or -ENOMEM. */
+int enc_copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned gen, const char *object);
+/* Sets *errmsg from a format; returns err. */
+int enc_fail(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Frames after an apply (enc-follow.c). */
 /* The copy of a function whose code holds pc, or NULL; *p its function. */
@@ -185,28 +245,5 @@ void follow_cancel(struct enc *enc);
 /* Moves threads whose PC is inside (low, high) out of it, one instruction
  * at a time (code is about to be written there). 0 or negative. */
 int follow_clear_range(struct enc *enc, uint64_t low, uint64_t high);
-
-/* Where each symbol of an object goes when it is loaded. */
-struct load_plan {
-	uint64_t *addr;    /* per symbol: a fixed run-time address, or 0 */
-	bool *load;        /* per section: copy it into the program */
-};
-
-/* A loaded object: its region in the program. */
-struct load_result {
-	uint64_t base;         /* start of the region */
-	uint64_t size;         /* its length */
-	uint64_t *sec_addr;    /* per section: run-time address (0: not loaded) */
-};
-
-/* Maps a region near the program, lays out the sections plan->load marks,
- * relocates them (symbols with a plan address are bound there; others go to
- * their loaded section; undefined ones are looked up in the program and its
- * libraries), writes them, and makes the region W^X. On failure nothing is
- * left mapped. */
-int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *plan,
-		struct load_result *out, char **errmsg);
-/* Unmaps a loaded region (after a failure later in the pipeline). */
-void load_undo(struct dbg *dbg, const struct load_result *r);
 
 #endif

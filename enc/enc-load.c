@@ -35,21 +35,6 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
-static int failf(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int failf(char **errmsg, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errmsg) {
-		free(*errmsg);
-		va_start(ap, fmt);
-		if (vasprintf(errmsg, fmt, ap) < 0)
-			*errmsg = NULL;
-		va_end(ap);
-	}
-	return err;
-}
-
 enum group { G_CODE, G_RODATA, G_DATA, G__COUNT };
 
 static enum group group_of(const struct obj_section *s)
@@ -144,13 +129,13 @@ static int resolve_external(struct dbg *dbg, const struct obj *o, const struct l
 				continue;
 			if (s->shndx != SHN_UNDEF) {
 				if (s->shndx < o->nsecs && !plan->load[s->shndx] && s->shndx != SHN_ABS)
-					return failf(errmsg, -ENOENT, "'%s' refers to '%s', which is neither loaded "
+					return enc_fail(errmsg, -ENOENT, "'%s' refers to '%s', which is neither loaded "
 						     "nor in the program", o->secs[i].name, s->name);
 				continue;
 			}
 			if ((s->type == STT_FUNC || s->type == STT_NOTYPE ? dbg_resolve_function(dbg, s->name, &ext[k])
 			     : dbg_lookup_symbol(dbg, s->name, NULL, &ext[k], NULL)) < 0)
-				return failf(errmsg, -ENOENT, "undefined symbol '%s' (used by %s) is not in the "
+				return enc_fail(errmsg, -ENOENT, "undefined symbol '%s' (used by %s) is not in the "
 					     "program or its libraries", s->name, o->secs[i].name);
 		}
 	}
@@ -162,7 +147,7 @@ static int plan_layout(const struct obj *o, const struct load_plan *plan, const 
 {
 	l->sec_off = calloc(o->nsecs ? o->nsecs : 1, sizeof(*l->sec_off));
 	if (!l->sec_off)
-		return failf(errmsg, -ENOMEM, "out of memory");
+		return enc_fail(errmsg, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < o->nsecs; i++) {
 		enum group g;
 
@@ -179,9 +164,9 @@ static int plan_layout(const struct obj *o, const struct load_plan *plan, const 
 			/* Calls (PLT32) may need a stub; data (PC32) must be in reach. */
 			if (rel->type == R_X86_64_PLT32 && ext[rel->sym] &&
 			    o->syms[rel->sym].type != STT_OBJECT && slot_add(&l->stubs, &l->nstubs, rel->sym) < 0)
-				return failf(errmsg, -ENOMEM, "out of memory");
+				return enc_fail(errmsg, -ENOMEM, "out of memory");
 			if (is_got(rel->type) && slot_add(&l->got, &l->ngot, rel->sym) < 0)
-				return failf(errmsg, -ENOMEM, "out of memory");
+				return enc_fail(errmsg, -ENOMEM, "out of memory");
 		}
 	}
 	l->size[G_CODE] = align_up(l->size[G_CODE], 16);
@@ -210,7 +195,7 @@ static int map_region(struct dbg *dbg, uint64_t len, uint64_t *out, char **errms
 	long ret = -ENOMEM;
 
 	if (dbg_program_range(dbg, &low, &high) < 0)
-		return failf(errmsg, -ENOENT, "cannot find the program's image in memory");
+		return enc_fail(errmsg, -ENOENT, "cannot find the program's image in memory");
 	/* Below the image first (free in a PIE), going down past earlier
 	 * generations; then above it, past the heap. Every candidate stays
 	 * within 1 GiB of the image, well inside the +-2 GiB PC-relative reach. */
@@ -232,7 +217,7 @@ static int map_region(struct dbg *dbg, uint64_t len, uint64_t *out, char **errms
 		args[4] = -1;
 		args[5] = 0;
 		if (dbg_inject_syscall(dbg, SYS_mmap, args, &ret) < 0)
-			return failf(errmsg, -ESRCH, "cannot run mmap in the program");
+			return enc_fail(errmsg, -ESRCH, "cannot run mmap in the program");
 		if (ret == (long)hint) {
 			*out = hint;
 			return 0;
@@ -246,14 +231,14 @@ static int map_region(struct dbg *dbg, uint64_t len, uint64_t *out, char **errms
 			break;
 		}
 	}
-	return failf(errmsg, -ENOMEM, "cannot map memory for the new code near the program (%s)",
+	return enc_fail(errmsg, -ENOMEM, "cannot map memory for the new code near the program (%s)",
 		     ret < 0 ? strerror((int)-ret) : "no free address in reach");
 }
 
 static int put32(uint8_t *p, int64_t v, bool is_signed, const char *what, char **errmsg)
 {
 	if (is_signed ? (v < INT32_MIN || v > INT32_MAX) : (v < 0 || v > (int64_t)UINT32_MAX))
-		return failf(errmsg, -ERANGE, "relocation to %s out of 32-bit reach", what);
+		return enc_fail(errmsg, -ERANGE, "relocation to %s out of 32-bit reach", what);
 	memcpy(p, &(int32_t){ (int32_t)v }, 4);
 	return 0;
 }
@@ -276,13 +261,13 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 
 	*out = (struct load_result){ 0 };
 	if (!ext)
-		return failf(errmsg, -ENOMEM, "out of memory");
+		return enc_fail(errmsg, -ENOMEM, "out of memory");
 	if ((err = resolve_external(dbg, o, plan, ext, errmsg)) < 0 ||
 	    (err = plan_layout(o, plan, ext, &l, errmsg)) < 0)
 		goto out;
 	img = calloc(1, l.total);
 	if (!img) {
-		err = failf(errmsg, -ENOMEM, "out of memory");
+		err = enc_fail(errmsg, -ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((err = map_region(dbg, l.total, &base, errmsg)) < 0)
@@ -291,7 +276,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 	out->size = l.total;
 	out->sec_addr = calloc(o->nsecs ? o->nsecs : 1, sizeof(*out->sec_addr));
 	if (!out->sec_addr) {
-		err = failf(errmsg, -ENOMEM, "out of memory");
+		err = enc_fail(errmsg, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	/* Sections, stubs and GOT slots into the local image. */
@@ -334,11 +319,11 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 			int64_t v;
 
 			if (rel->offset + 8 > sec->size + (rel->type == R_X86_64_64 || rel->type == R_X86_64_PC64 ? 0 : 4)) {
-				err = failf(errmsg, -EINVAL, "relocation past the end of %s", sec->name);
+				err = enc_fail(errmsg, -EINVAL, "relocation past the end of %s", sec->name);
 				goto fail;
 			}
 			if (!S && rel->sym != 0 && o->syms[rel->sym].shndx != SHN_ABS) {
-				err = failf(errmsg, -ENOENT, "'%s' (used by %s) has no address", what, sec->name);
+				err = enc_fail(errmsg, -ENOENT, "'%s' (used by %s) has no address", what, sec->name);
 				goto fail;
 			}
 			switch (rel->type) {
@@ -377,7 +362,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 					goto fail;
 				break;
 			default:
-				err = failf(errmsg, -ENOTSUP, "relocation type %u (in %s, to '%s') is not supported",
+				err = enc_fail(errmsg, -ENOTSUP, "relocation type %u (in %s, to '%s') is not supported",
 					    rel->type, sec->name, what);
 				goto fail;
 			}
@@ -391,7 +376,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 		if (!len)
 			continue;
 		if ((err = dbg_write(dbg, base + l.start[g], img + l.start[g], l.size[g])) < 0) {
-			failf(errmsg, err, "cannot write the new code into the program: %s", strerror(-err));
+			enc_fail(errmsg, err, "cannot write the new code into the program: %s", strerror(-err));
 			goto fail;
 		}
 		args[0] = (long)(base + l.start[g]);
@@ -399,7 +384,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 		args[2] = g == G_CODE ? PROT_READ | PROT_EXEC : g == G_RODATA ? PROT_READ : PROT_READ | PROT_WRITE;
 		args[3] = args[4] = args[5] = 0;
 		if (dbg_inject_syscall(dbg, SYS_mprotect, args, &ret) < 0 || ret < 0) {
-			err = failf(errmsg, -EACCES, "cannot protect the new code (mprotect)");
+			err = enc_fail(errmsg, -EACCES, "cannot protect the new code (mprotect)");
 			goto fail;
 		}
 	}

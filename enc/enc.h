@@ -13,7 +13,9 @@
 #ifndef ENCIDE_ENC_H
 #define ENCIDE_ENC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct bus;
@@ -50,9 +52,33 @@ struct enc_lines {
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg);
 /* The number of generations applied (upd001 is 1). */
 unsigned enc_generation(const struct enc *enc);
+/* True when the last operation was a revert (the program runs its own
+ * code). */
+bool enc_reverted(const struct enc *enc);
 /* The thread whose point of execution the last apply moved to another line
  * (its line was deleted), or 0. */
 pid_t enc_moved(const struct enc *enc);
+
+/* Undoes every generation of the stopped program: the program's own code
+ * runs again (its entries restored, every generation's copy jumping to it),
+ * as generation enc_generation() + 1, whose source is the source as built;
+ * the frames follow back as after an apply, and the memory of the
+ * generations is released once no frame runs it (ENC_REVERTED). 0, or
+ * negative with *errmsg: nothing changed then. */
+int enc_revert(struct enc *enc, char **errmsg);
+/* Releases the memory of reverted generations that no frame runs any more
+ * (at a stop); returns how many regions were released. */
+size_t enc_release(struct enc *enc);
+/* A generation's memory, for `generations`: 0 and the region i (gen, object,
+ * base, size, released, obsolete), or -ENOENT past the end. */
+struct enc_region_info {
+	unsigned generation;   /* upd00N */
+	const char *object;    /* the object loaded there (the engine's) */
+	uint64_t base, size;   /* the region */
+	bool obsolete;         /* reverted: released once no frame runs it */
+	bool released;         /* given back */
+};
+int enc_region(const struct enc *enc, size_t i, struct enc_region_info *out);
 
 /* Test-only: makes the pipeline fail at step `step` (1-based, see
  * enc-apply.c's list), to prove a failure leaves the program untouched;
