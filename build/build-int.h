@@ -237,6 +237,10 @@ int project_state_mkdir(const struct project *proj, const char *name);
  * depfiles (else scans), keeping links as the targets where the kind links
  * them; on failure nothing changes. cmds is taken (released) either way. */
 int project_install_cmds(struct project *proj, struct build_cmds *cmds, char **errmsg);
+/* An autotools tree not configured yet: an executable ./configure and no
+ * Makefile (gnulib's GNUmakefile may be there); the Make build runs
+ * ./configure first. */
+bool project_needs_configure(const struct project *proj);
 /* Re-reads TU tu's depfile into the graph after it compiled. */
 void project_tu_refresh(struct project *proj, size_t tu);
 /* The encide-cc wrapper: $ENCIDE_CC_WRAPPER, else encide-cc beside the

@@ -86,13 +86,28 @@ static bool has_file(const struct project *proj, const char *name)
 	return ok;
 }
 
+bool project_needs_configure(const struct project *proj)
+{
+	char *path;
+	bool yes;
+
+	/* (gnulib's GNUmakefile only says "run ./configure first") */
+	if (has_file(proj, "Makefile") || has_file(proj, "makefile") ||
+	    asprintf(&path, "%s/configure", proj->dir) < 0)
+		return false;
+	yes = access(path, X_OK) == 0;
+	free(path);
+	return yes;
+}
+
 static enum project_kind detect_kind(const struct project *proj)
 {
 	if (has_file(proj, "CMakeLists.txt"))
 		return PROJECT_CMAKE;
 	if (has_file(proj, "meson.build"))
 		return PROJECT_MESON;
-	if (has_file(proj, "GNUmakefile") || has_file(proj, "Makefile") || has_file(proj, "makefile"))
+	if (has_file(proj, "GNUmakefile") || has_file(proj, "Makefile") || has_file(proj, "makefile") ||
+	    project_needs_configure(proj))
 		return PROJECT_MAKE;
 	if (has_file(proj, "compile_commands.json"))
 		return PROJECT_COMPDB;

@@ -91,6 +91,7 @@ struct build_run {
 	char ***steps;            /* argv of each tool step */
 	char ***envs;             /* extra environment of each */
 	size_t nsteps, cur;       /* how many, the one running */
+	size_t cleaning;          /* the step that is `make clean` (may fail), or SIZE_MAX */
 	char *logpath;            /* cc.log */
 	off_t logoff;             /* how far it was read */
 	int watch;                /* inotify watch on it */
@@ -472,7 +473,7 @@ static void link_done(void *arg, int status, bool cancelled, const char *out, si
 	if (cancelled || run->cancelled)
 		return finish(run, -ECANCELED);
 	report(run, out, len);
-	if (!succeeded(status)) {
+	if (!succeeded(status) && run->cur != run->cleaning) { /* (a Makefile may have no clean) */
 		note_failure(run, "linking", status, out, len);
 		run->linkhash = 0;
 		return finish(run, -EIO);
@@ -697,7 +698,7 @@ static void step_done(void *arg, int status, bool cancelled, const char *out, si
 	if (cancelled || run->cancelled)
 		return finish(run, -ECANCELED);
 	report(run, out, len);
-	if (!succeeded(status)) {
+	if (!succeeded(status) && run->cur != run->cleaning) { /* (a Makefile may have no clean) */
 		if (asprintf(&name, "%s (%s)", what[run->proj->kind], run->steps[run->cur][0]) >= 0) {
 			note_failure(run, name, status, out, len);
 			free(name);
@@ -883,8 +884,27 @@ static int plan_tool(struct build_run *run, char **errmsg)
 			free(a_cc);
 			goto out;
 		}
-		err = add_step(run, vec("make", jobs, first || run->relink ? "-B" : "", a_cc, NULL),
-			       vec(e_log, e_dep, e_cc, NULL));
+		/* An autotools tree: ./configure writes the Makefile, in the tree,
+		 * with the real compiler (its test programs are not the project's
+		 * code; make's CC= then puts the wrapper in every compile). */
+		if (project_needs_configure(proj) &&
+		    (err = add_step(run, vec("./configure", NULL), NULL)) < 0) {
+			free(a_cc);
+			goto out;
+		}
+		/* Objects already in the tree were made in another profile (-O2):
+		 * the first build cleans them. Not `make -B`, which also remakes
+		 * what autotools generated (aclocal.m4, configure, Makefile.in)
+		 * and needs automake. A relink is a plain make: the sources EnC
+		 * saved are newer than their objects. */
+		if (first) {
+			run->cleaning = run->nsteps;
+			if ((err = add_step(run, vec("make", "clean", NULL), NULL)) < 0) {
+				free(a_cc);
+				goto out;
+			}
+		}
+		err = add_step(run, vec("make", jobs, a_cc, NULL), vec(e_log, e_dep, e_cc, NULL));
 		free(a_cc);
 		if (err < 0)
 			goto out;
@@ -940,6 +960,7 @@ int project_build(struct project *proj, struct loop *loop, struct bus *bus, cons
 		return -ENOMEM;
 	}
 	*run = (struct build_run){ .proj = proj, .loop = loop, .bus = bus, .relink = opts && opts->relink,
+				   .cleaning = SIZE_MAX,
 				   .max_jobs = opts && opts->jobs > 0 ? (size_t)opts->jobs : cpus > 0 ? (size_t)cpus : 1,
 				   .done = done, .arg = arg, .errf = run->errf, .errtext = NULL };
 	err = project_load(proj, errmsg);

@@ -1,6 +1,7 @@
 # The binaries encide builds describe themselves: every CU's DW_AT_producer
 # shows -O0 and the patchable entry, for a folder, CMake, Make (whose
-# Makefile says -O2) and Meson project; Make's depfiles stay out of the tree;
+# Makefile says -O2), an unconfigured autotools-like tree, one made by hand
+# with -O2 before, and Meson project; Make's depfiles stay out of the tree;
 # the chosen target is remembered by the next session.
 . "$(dirname "$0")/lib.bash"
 export ENCIDE_STATE_DIR=$tmp/state
@@ -25,6 +26,24 @@ for kind in folder cmake make meson; do
 	[ -x "$exe" ] || fail "$kind: no executable in BUILD_FINISHED: $(grep BUILD_FINISHED "$tmp/$kind.out")"
 	check_producers "$exe" "$kind"
 done
+# An autotools-like tree: encide runs ./configure, then make. And the same
+# tree configured and made by hand first (objects with -O2): encide's first
+# build cleans them (not make -B, which would also remake configure's work).
+for kind in configure configured; do
+	cp -a "$SRC/tests/fixtures/build-configure" "$tmp/$kind"
+	if [ $kind = configured ]; then
+		(cd "$tmp/$kind" && ./configure && make) >/dev/null || fail "configured by hand: failed"
+		check_producers_o2=$(readelf --debug-dump=info "$tmp/$kind/greet" | grep DW_AT_producer | grep -c -- -O2)
+		[ "$check_producers_o2" -gt 0 ] || fail "the hand-made build has no -O2 CU"
+	fi
+	"$ENCIDE" --batch -x "$tmp/build.enc" "$tmp/$kind" >"$tmp/$kind.out" 2>"$tmp/$kind.err" ||
+		fail "$kind build failed: $(cat "$tmp/$kind.err")"
+	grep -q '"kind":"make"' "$tmp/$kind.out" || fail "$kind: not a make project: $(grep BUILD_STARTED "$tmp/$kind.out")"
+	[ -f "$tmp/$kind/Makefile" ] || fail "$kind: ./configure did not run"
+	check_producers "$tmp/$kind/greet" "$kind"
+	[ "$("$tmp/$kind/greet")" = configured ] || fail "$kind: the program does not run"
+done
+
 ls "$tmp/make" | grep -q '\.d$' && fail "make: depfiles written into the project: $(ls "$tmp/make")"
 [ "$("$tmp/make/tool")" = 42 ] || fail "make: the tool does not print 42"
 pass "make: depfiles kept in the state dir, the program runs"
