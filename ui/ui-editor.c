@@ -99,12 +99,13 @@ void ui_editor_scroll(struct ui *ui)
 		ui->top = line - rows + 1;
 	buf_line_span(v->buf, line, &start, &end);
 	buf_columns(v->buf, start + v->col - 1 > end ? end : start + v->col - 1, TAB_WIDTH, &chars, &cells);
+	/* The line's start stays in sight whenever the cursor fits; otherwise
+	 * the view jumps by half its width (as vim's sidescroll=0 does), not a
+	 * column per key: every scrolled line must be sent again. */
 	if (cells < cols)
-		ui->left = 0; /* the line's start in sight whenever the cursor fits */
-	else if (cells < ui->left)
-		ui->left = cells;
-	else if (cells >= ui->left + cols)
-		ui->left = cells - cols + 1;
+		ui->left = 0;
+	else if (cells < ui->left || cells >= ui->left + cols)
+		ui->left = cells - cols / 2;
 }
 
 void ui_editor_show(struct ui *ui, struct buffer *buf)
