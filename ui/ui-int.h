@@ -438,6 +438,11 @@ int ui_theme_parse(struct ui_theme *out, const char *text, const char *name, cha
 int ui_theme_load(struct ui_theme *out, const char *name, char **errmsg);
 /* The built-in themes' names, NULL-terminated. */
 extern const char *const ui_theme_names[];
+/* With COLORTERM=truecolor (or 24bit) and a TERM whose terminfo has fewer
+ * colours: the name of a private terminfo entry, TERM with direct colour,
+ * compiled once into *out_dir (caller frees both; TERMINFO=*out_dir finds
+ * it). NULL when not wanted or it cannot be made. */
+char *ui_theme_direct_term(const struct loop *loop, char **out_dir);
 /* The colour depth of the terminal (after the screen is set up). */
 enum ui_depth ui_theme_depth(void);
 /* Allocates the colour pairs the theme needs at depth and fills its attr

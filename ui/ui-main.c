@@ -147,6 +147,30 @@ static void on_before_sleep(void *arg)
 	}
 }
 
+/* COLORTERM says 24-bit colour and terminfo does not: the screen on
+ * encide's own direct-colour entry (ui_theme_direct_term), TERMINFO set
+ * only while curses reads it. NULL to use TERM as it is. */
+static SCREEN *direct_screen(const struct loop *loop)
+{
+	char *dir = NULL, *name = ui_theme_direct_term(loop, &dir), *old = NULL;
+	SCREEN *screen = NULL;
+
+	if (!name)
+		return NULL;
+	if (getenv("TERMINFO"))
+		old = strdup(getenv("TERMINFO"));
+	if (setenv("TERMINFO", dir, 1) == 0)
+		screen = newterm(name, stdout, stdin);
+	if (old)
+		setenv("TERMINFO", old, 1);
+	else
+		unsetenv("TERMINFO");
+	free(old);
+	free(dir);
+	free(name);
+	return screen;
+}
+
 /* Puts the terminal in the mode the UI needs. */
 static void terminal_setup(void)
 {
@@ -197,7 +221,9 @@ int ui_run(struct app *app, const char *theme)
 		theme = "dark";
 	ui.theme_name = strdup(theme ? theme : "dark");
 	have_saved_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
-	screen = newterm(NULL, stdout, stdin);
+	screen = direct_screen(app->loop);
+	if (!screen)
+		screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
 		if (asprintf(&errmsg, "cannot use the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "") < 0)
 			errmsg = NULL;

@@ -5,11 +5,16 @@
  * 8-colour value; the depth the terminal has chooses one.
  */
 #include <errno.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "app/state.h"
 #include "ui/ui-int.h"
 
 /* themes/NAME.theme, embedded by themes.S (NUL-terminated). */
@@ -316,17 +321,88 @@ int ui_theme_load(struct ui_theme *out, const char *name, char **errmsg)
 	return err;
 }
 
+/*
+ * 24-bit colour when COLORTERM says so but terminfo does not (xterm-256color
+ * over SSH from a terminal that has it): curses draws with terminfo's
+ * setaf/setab, so encide compiles, once, a private entry that is TERM with
+ * direct colour (colours are 0xRRGGBB, as in ncurses' *-direct entries,
+ * the parameters separated by ';' which every such terminal reads), into
+ * its state directory with tic, and asks curses for that entry. Any
+ * failure leaves TERM as it is (256 or 8 colours).
+ */
+char *ui_theme_direct_term(const struct loop *loop, char **out_dir)
+{
+	const char *term = getenv("TERM"), *ct = getenv("COLORTERM");
+	char *dir = NULL, *tdir = NULL, *src = NULL, *name = NULL, *bin = NULL;
+	char *argv[6];
+	posix_spawnattr_t attr;
+	struct stat st;
+	int status = -1, err;
+	pid_t pid;
+	FILE *f;
+
+	if (!term || !*term || !ct || (strcmp(ct, "truecolor") != 0 && strcmp(ct, "24bit") != 0) ||
+	    strstr(term, "direct") || strspn(term, "abcdefghijklmnopqrstuvwxyz0123456789-+._") != strlen(term))
+		return NULL;
+	if (!(dir = state_dir()) || asprintf(&tdir, "%s/terminfo", dir) < 0 ||
+	    asprintf(&name, "encide-%s-direct", term) < 0 || asprintf(&src, "%s/%s.src", tdir, name) < 0 ||
+	    asprintf(&bin, "%s/e/%s", tdir, name) < 0)
+		goto fail;
+	if (stat(bin, &st) == 0)
+		goto done;
+	mkdir(dir, 0700);
+	mkdir(tdir, 0700);
+	if (!(f = fopen(src, "w")))
+		goto fail;
+	fprintf(f, "%s|%s with 24-bit colour (encide: COLORTERM=%s),\n"
+		   "\tcolors#0x1000000, pairs#0x10000, RGB, ccc@, initc@,\n"
+		   "\tsetaf=\\E[%%?%%p1%%{8}%%<%%t3%%p1%%d%%e38;2;%%p1%%{65536}%%/%%d;%%p1%%{256}%%/%%{255}%%&%%d;"
+		   "%%p1%%{255}%%&%%d%%;m,\n"
+		   "\tsetab=\\E[%%?%%p1%%{8}%%<%%t4%%p1%%d%%e48;2;%%p1%%{65536}%%/%%d;%%p1%%{256}%%/%%{255}%%&%%d;"
+		   "%%p1%%{255}%%&%%d%%;m,\n"
+		   "\tuse=%s,\n", name, term, ct, term);
+	if (fclose(f) != 0)
+		goto fail;
+	argv[0] = "tic";
+	argv[1] = "-x";
+	argv[2] = "-o";
+	argv[3] = tdir;
+	argv[4] = src;
+	argv[5] = NULL;
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setsigmask(&attr, loop_child_sigmask(loop));
+	err = posix_spawnp(&pid, "tic", NULL, &attr, argv, NULL);
+	posix_spawnattr_destroy(&attr);
+	if (err != 0)
+		goto fail;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(bin, &st) != 0)
+		goto fail;
+done:
+	free(dir);
+	free(src);
+	free(bin);
+	*out_dir = tdir;
+	return name;
+fail:
+	free(dir);
+	free(src);
+	free(bin);
+	free(tdir);
+	free(name);
+	return NULL;
+}
+
 enum ui_depth ui_theme_depth(void)
 {
-	const char *ct = getenv("COLORTERM");
-
 	/* COLORS is known only once colours are started. */
 	if (!has_colors() || start_color() == ERR || COLORS < 8)
 		return UI_DEPTH_NONE;
 	/* Direct colour in terminfo (xterm-direct): colour numbers are RGB. */
 	if (COLORS >= 0x1000000)
 		return UI_DEPTH_TRUE;
-	(void)ct; /* COLORTERM alone cannot make curses emit 24-bit colours: see main */
 	if (COLORS >= 256)
 		return UI_DEPTH_256;
 	return UI_DEPTH_8;

@@ -4,7 +4,8 @@
 # and the check that the terminal was given back as it was found.
 #
 # A test sets nothing before sourcing; it may set TERM_INSIDE (the TERM
-# encide sees) and SIZE ("COLSxROWS") first.
+# encide sees), ENV_INSIDE (more VAR=VALUE words for it) and SIZE
+# ("COLSxROWS") first.
 
 : "${ENCIDE:?the encide binary}" "${SRC:?the source root}"
 sock="encide-test-$$"
@@ -113,7 +114,7 @@ start_encide() {
 	shift 2
 	for a in "$@"; do args+=" '$a'"; done
 	rm -f "$tmp/$name.status"
-	run "TERM=${TERM_INSIDE:-xterm-256color} XDG_CONFIG_HOME='$tmp/config' ENCIDE_STATE_DIR='$tmp/state' '$ENCIDE'$args '$dir' 2> '$tmp/$name.err'; echo \"exit=\$?\" > '$tmp/$name.status'"
+	run "${ENV_INSIDE:-} TERM=${TERM_INSIDE:-xterm-256color} XDG_CONFIG_HOME='$tmp/config' ENCIDE_STATE_DIR='$tmp/state' '$ENCIDE'$args '$dir' 2> '$tmp/$name.err'; echo \"exit=\$?\" > '$tmp/$name.status'"
 	wait_for ' [0-9]+:[0-9]+ ' || fail "$name: no status line with the cursor position"
 }
 
