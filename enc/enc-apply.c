@@ -485,10 +485,14 @@ struct tu_apply {
 	struct load_plan plan; /* what is loaded, what is bound */
 	struct load_result loaded; /* where it went */
 	bool *changed;         /* per symbol of new: a function to redirect */
+	struct type_sig *old_types, *new_types; /* the compiles' types and functions */
+	size_t nold_types, nnew_types;          /* how many */
 };
 
 static void tu_apply_release(struct tu_apply *t)
 {
+	types_free(t->old_types, t->nold_types);
+	types_free(t->new_types, t->nnew_types);
 	free(t->object);
 	obj_free(t->old);
 	obj_free(t->new);
@@ -637,24 +641,75 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
  * the running code and the data in memory use the old one. */
 static int refuse_layouts(struct enc *enc, struct tu_apply *t, char **errmsg)
 {
-	struct type_sig *a = NULL, *b = NULL;
-	size_t na = 0, nb = 0;
 	const char *name;
-	int err = 0;
 
 	if (!t->old)
 		return 0;
-	if (types_read(t->old->path, &a, &na) < 0 || types_read(t->new->path, &b, &nb) < 0)
-		goto out; /* no DWARF to compare: the diff of the code still applies */
-	name = types_changed(a, na, b, nb);
+	if (types_read(t->old->path, &t->old_types, &t->nold_types) < 0 ||
+	    types_read(t->new->path, &t->new_types, &t->nnew_types) < 0)
+		return 0; /* no DWARF to compare: the diff of the code still applies */
+	name = types_changed(t->old_types, t->nold_types, t->new_types, t->nnew_types);
 	if (name)
-		err = enc_fail(errmsg, -EINVAL, "the layout of '%s' changed (in %s): the running code and the data "
-			    "in memory use the old one; nothing applied, restart to use it", name,
-			    project_tu_file(enc->proj, t->tu));
-out:
-	types_free(a, na);
-	types_free(b, nb);
-	return err;
+		return enc_fail(errmsg, -EINVAL, "the layout of '%s' changed (in %s): the running code and the data "
+				"in memory use the old one; nothing applied, restart to use it", name,
+				project_tu_file(enc->proj, t->tu));
+	return 0;
+}
+
+/* True when the object at path refers to the global symbol name (calls
+ * it, takes its address). */
+static bool object_uses(const char *path, const char *name)
+{
+	struct obj *o = NULL;
+	bool uses = false;
+
+	if (obj_open(&o, path, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < o->nsecs && !uses; i++)
+		for (size_t r = 0; r < o->secs[i].nrelocs && !uses; r++) {
+			const struct obj_symbol *s = &o->syms[o->secs[i].relocs[r].sym];
+
+			uses = o->secs[i].relocs[r].sym < o->nsyms && s->shndx == SHN_UNDEF && strcmp(s->name, name) == 0;
+		}
+	obj_free(o);
+	return uses;
+}
+
+/* Refuses a changed signature of a global function that code this apply
+ * does not recompile still calls (it would pass the old arguments). */
+static int refuse_signatures(struct enc *enc, struct tu_apply *ts, size_t nts, char **errmsg)
+{
+	for (size_t i = 0; i < nts; i++) {
+		struct obj *o = ts[i].new;
+
+		for (size_t k = 1; k < o->nsyms; k++) {
+			const struct obj_symbol *s = &o->syms[k];
+			const char *was, *now;
+			char key[300];
+
+			if (!ts[i].changed[k] || s->bind == STB_LOCAL)
+				continue;
+			snprintf(key, sizeof(key), "function %s", s->name);
+			was = types_sig(ts[i].old_types, ts[i].nold_types, key);
+			now = types_sig(ts[i].new_types, ts[i].nnew_types, key);
+			if (!was || !now || strcmp(was, now) == 0)
+				continue;
+			for (size_t u = 0; u < project_tu_count(enc->proj); u++) {
+				const char *obj;
+				bool recompiled = false;
+
+				for (size_t j = 0; j < nts; j++)
+					recompiled |= ts[j].tu == u;
+				if (recompiled || !(obj = current_object(enc, u)) || !object_uses(obj, s->name))
+					continue;
+				return enc_fail(errmsg, -EINVAL, "the signature of '%s' changed (%s to %s) but %s, which "
+						"calls it, is not recompiled: it would pass the old arguments; change the "
+						"declaration its callers see (a header) so that they are recompiled too, "
+						"or restart", s->name, was, now, project_tu_file(enc->proj, u));
+			}
+		}
+	}
+	return 0;
 }
 
 int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines *lines, char **errmsg)
@@ -755,6 +810,8 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		if ((err = plan_tu(enc, &ts[i], &changed, &nchanged, &added, &nadded, &vars, &nvars, errmsg)) < 0)
 			goto out;
 	}
+	if ((err = refuse_signatures(enc, ts, nts, errmsg)) < 0)
+		goto out;
 	if ((err = injected(enc, 3, errmsg)) < 0)
 		goto out;
 	if (nchanged == 0 && nadded == 0 && nvars == 0) {

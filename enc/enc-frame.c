@@ -277,36 +277,46 @@ static bool at_statement(const struct fview *v, Dwarf_Addr a)
 	return line && prev_row_line(v, a) != line;
 }
 
-/* The frame size the function's prologue sets up (push rbp; mov rsp,rbp;
- * sub $N,rsp), and whether it saves any other register. */
-static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, bool *pushes, char **reason)
+/* What the function's prologue sets up (push rbp; mov rsp,rbp; push of
+ * callee-saved registers; sub $N,rsp): *frame, the bytes between rbp and
+ * rsp in the body (the pushes below rbp included), and the registers
+ * pushed, in order, into saved ("rbx,r12"). */
+static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, char *saved, size_t size, char **reason)
 {
-	uint8_t code[48];
+	uint8_t code[64];
 	csh cs;
 	cs_insn *insn;
-	size_t n;
+	size_t n, pushes = 0;
+	bool after_rbp = false;
 
 	*frame = 0;
-	*pushes = false;
+	saved[0] = '\0';
 	if (dbg_read_code(dbg, entry, code, sizeof(code)) < 0)
 		return why(reason, "cannot read the prologue");
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return -ENOMEM;
-	n = cs_disasm(cs, code, sizeof(code), entry, 12, &insn);
+	n = cs_disasm(cs, code, sizeof(code), entry, 16, &insn);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(insn[i].mnemonic, "nop") == 0 || strcmp(insn[i].mnemonic, "jmp") == 0)
 			continue;
 		if (strcmp(insn[i].mnemonic, "push") == 0) {
-			if (strcmp(insn[i].op_str, "rbp") != 0)
-				*pushes = true;
+			if (strcmp(insn[i].op_str, "rbp") != 0 && after_rbp) {
+				size_t len = strlen(saved);
+
+				snprintf(saved + len, size - len, "%s%s", len ? "," : "", insn[i].op_str);
+				pushes++;
+			}
 			continue;
 		}
-		if (strcmp(insn[i].mnemonic, "mov") == 0 && strcmp(insn[i].op_str, "rbp, rsp") == 0)
+		if (strcmp(insn[i].mnemonic, "mov") == 0 && strcmp(insn[i].op_str, "rbp, rsp") == 0) {
+			after_rbp = true;
 			continue;
+		}
 		if (strcmp(insn[i].mnemonic, "sub") == 0 && strncmp(insn[i].op_str, "rsp, ", 5) == 0)
 			*frame = strtoull(insn[i].op_str + 5, NULL, 0);
 		break;
 	}
+	*frame += 8 * pushes;
 	cs_free(insn, n);
 	cs_close(&cs);
 	return 0;
@@ -408,7 +418,7 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 	struct fview a = { 0 }, b = { 0 };
 	uint64_t pc, rbp, cfa, old_frame, new_frame;
 	Dwarf_Addr rows[64], at;
-	bool old_push, new_push;
+	char old_saved[64], new_saved[64];
 	uint8_t **vals = NULL;
 	size_t nold, ordinal = 0;
 	int err, target = 0;
@@ -461,10 +471,10 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 		at = rows[ordinal < nnew ? ordinal : 0];
 	}
 	/* 3. The frames: sizes from the prologues, the same saved registers. */
-	if ((err = prologue(dbg, job->old_entry, &old_frame, &old_push, reason)) < 0 ||
-	    (err = prologue(dbg, job->new_entry, &new_frame, &new_push, reason)) < 0)
+	if ((err = prologue(dbg, job->old_entry, &old_frame, old_saved, sizeof(old_saved), reason)) < 0 ||
+	    (err = prologue(dbg, job->new_entry, &new_frame, new_saved, sizeof(new_saved), reason)) < 0)
 		goto out;
-	if (old_push != new_push) {
+	if (strcmp(old_saved, new_saved) != 0) {
 		err = why(reason, "the new %s() saves other registers in its prologue", job->func);
 		goto out;
 	}

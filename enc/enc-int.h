@@ -28,6 +28,8 @@ struct obj_section {
 	const uint8_t *data;       /* contents (NULL for SHT_NOBITS) */
 	struct obj_reloc *relocs;  /* its relocations (owned) */
 	size_t nrelocs;            /* how many */
+	uint64_t *refs;            /* read-only data: the offsets relocations point at, sorted (owned) */
+	size_t nrefs;              /* how many */
 };
 
 struct obj_symbol {
@@ -65,10 +67,11 @@ const char *obj_target_name(const struct obj *o, uint32_t sym, char *buf, size_t
  * bytes and relocations (same types, addends, target names). */
 bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b);
 
-/* One named type's layout in a compile (enc-types.c). */
+/* One named type's layout, or one function's signature, in a compile
+ * (enc-types.c). */
 struct type_sig {
-	char *name;  /* "struct point", "typedef count_t" */
-	char *sig;   /* its layout as a string */
+	char *name;  /* "struct point", "typedef count_t", "function f" */
+	char *sig;   /* its layout (or signature) as a string */
 };
 
 /* The named types of the object at path, sorted by name; *out is freed with
@@ -76,8 +79,11 @@ struct type_sig {
 int types_read(const char *obj_path, struct type_sig **out, size_t *n);
 void types_free(struct type_sig *v, size_t n);
 /* The name of the first type both lists have with different layouts, or
- * NULL (the string is a's). */
+ * NULL (the string is a's). Functions ("function f") are not compared. */
 const char *types_changed(const struct type_sig *a, size_t na, const struct type_sig *b, size_t nb);
+/* The signature of the entry named name ("function f", "struct point"), or
+ * NULL. */
+const char *types_sig(const struct type_sig *v, size_t n, const char *name);
 
 /* Where each symbol of an object goes when it is loaded. */
 struct load_plan {

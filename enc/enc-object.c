@@ -27,8 +27,10 @@ void obj_free(struct obj *o)
 {
 	if (!o)
 		return;
-	for (size_t i = 0; i < o->nsecs; i++)
+	for (size_t i = 0; i < o->nsecs; i++) {
 		free(o->secs[i].relocs);
+		free(o->secs[i].refs);
+	}
 	free(o->secs);
 	free(o->syms);
 	free(o->source);
@@ -38,6 +40,55 @@ void obj_free(struct obj *o)
 		close(o->fd);
 	free(o->path);
 	free(o);
+}
+
+/* The offset in its section a relocation points at: the symbol plus the
+ * addend, plus 4 for a PC-relative field (its addend counts from the end of
+ * the 4-byte field; an immediate after it makes this point a little early,
+ * which only makes a comparison more careful). */
+static uint64_t reloc_target(const struct obj *o, const struct obj_reloc *r)
+{
+	const struct obj_symbol *s = &o->syms[r->sym];
+	int64_t bias = r->type == R_X86_64_PC32 || r->type == R_X86_64_PLT32 || r->type == R_X86_64_GOTPCREL ||
+				       r->type == R_X86_64_GOTPCRELX || r->type == R_X86_64_REX_GOTPCRELX
+			       ? 4 : 0;
+
+	return (uint64_t)((int64_t)(s->type == STT_SECTION ? 0 : s->value) + r->addend + bias);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every offset of read-only data some relocation points at: gcc lays out
+ * string literals and constants one after the other, each pointed at, so
+ * an item runs from its offset to the next one. */
+static int collect_refs(struct obj *o)
+{
+	for (size_t i = 0; i < o->nsecs; i++)
+		for (size_t k = 0; k < o->secs[i].nrelocs; k++) {
+			const struct obj_reloc *r = &o->secs[i].relocs[k];
+			struct obj_section *t;
+			uint64_t *v;
+
+			if (r->sym >= o->nsyms || o->syms[r->sym].shndx >= o->nsecs)
+				continue;
+			t = &o->secs[o->syms[r->sym].shndx];
+			if (!(t->flags & SHF_ALLOC) || (t->flags & (SHF_EXECINSTR | SHF_WRITE)))
+				continue;
+			v = realloc(t->refs, (t->nrefs + 1) * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			t->refs = v;
+			v[t->nrefs++] = reloc_target(o, r);
+		}
+	for (size_t i = 0; i < o->nsecs; i++)
+		if (o->secs[i].nrefs)
+			qsort(o->secs[i].refs, o->secs[i].nrefs, sizeof(uint64_t), u64_cmp);
+	return 0;
 }
 
 int obj_open(struct obj **out, const char *path, char **errmsg)
@@ -144,6 +195,10 @@ int obj_open(struct obj **out, const char *path, char **errmsg)
 		err = fail(errmsg, -ENOEXEC, path, "no symbol table");
 		goto out;
 	}
+	if (collect_refs(o) < 0) {
+		err = fail(errmsg, -ENOMEM, path, "out of memory");
+		goto out;
+	}
 	*out = o;
 	return 0;
 out:
@@ -213,6 +268,36 @@ static const struct obj_section *const_target(const struct obj *o, uint32_t sym)
 	return sec;
 }
 
+/* The item of read-only data at offset t of section sec: its length (up
+ * to the next item pointed at, or the section's end). */
+static uint64_t item_length(const struct obj_section *sec, uint64_t t)
+{
+	for (size_t i = 0; i < sec->nrefs; i++)
+		if (sec->refs[i] > t)
+			return sec->refs[i] - t;
+	return sec->size - t;
+}
+
+/* True when both relocations point at read-only data (a string literal, a
+ * constant) that says the same: other functions' new literals may have
+ * moved it within the section. */
+static bool same_constant(const struct obj *x, const struct obj_reloc *ra, const struct obj *y,
+			  const struct obj_reloc *rb)
+{
+	const struct obj_section *ka = const_target(x, ra->sym), *kb = const_target(y, rb->sym);
+	uint64_t ta, tb, la, lb;
+
+	if (!ka || !kb || !ka->data || !kb->data)
+		return false;
+	ta = reloc_target(x, ra);
+	tb = reloc_target(y, rb);
+	if (ta >= ka->size || tb >= kb->size)
+		return false;
+	la = item_length(ka, ta);
+	lb = item_length(kb, tb);
+	return la == lb && memcmp(ka->data + ta, kb->data + tb, la) == 0;
+}
+
 bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b)
 {
 	const struct obj_symbol *sa = &x->syms[a], *sb = &y->syms[b];
@@ -230,19 +315,20 @@ bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b)
 		const struct obj_reloc *ra = &ca->relocs[i], *rb = &cb->relocs[i];
 		char na[256], nb[256];
 
-		if (ra->offset != rb->offset || ra->type != rb->type || ra->addend != rb->addend)
+		if (ra->offset != rb->offset || ra->type != rb->type)
 			return false;
 		if (strcmp(obj_target_name(x, ra->sym, na, sizeof(na)), obj_target_name(y, rb->sym, nb, sizeof(nb))) != 0)
 			return false;
-		/* A string literal or a constant: what it says matters, not only
-		 * where (a changed printf format keeps the same code). */
-		{
-			const struct obj_section *ka = const_target(x, ra->sym), *kb = const_target(y, rb->sym);
-
-			if (ka && kb && (ka->size != kb->size ||
-					 (ka->data && kb->data && memcmp(ka->data, kb->data, ka->size) != 0)))
+		/* A string literal or a constant: what it says matters, not where
+		 * it is (a changed printf format keeps the same code; a new
+		 * literal elsewhere moves this one). */
+		if (const_target(x, ra->sym) || const_target(y, rb->sym)) {
+			if (!same_constant(x, ra, y, rb))
 				return false;
+			continue;
 		}
+		if (ra->addend != rb->addend)
+			return false;
 	}
 	return true;
 }

@@ -5,6 +5,7 @@
  * when the signatures are equal:
  *
  *   struct point {int x; int y;}  ->  "struct point/8{x@0:int;y@4:int;}"
+ *   int f(const char *s, ...)      ->  "function f" = "int(const char *,...)"
  *
  * The object is reported to libdwfl offline, which applies the relocations
  * of its .debug_* sections (a relocatable object's DWARF needs them).
@@ -126,6 +127,36 @@ static void layout(FILE *f, Dwarf_Die *die)
 	fputc('}', f);
 }
 
+/* A function's signature: "int(const char *,int,...)". */
+static void signature(FILE *f, Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die t, child;
+	bool first = true;
+
+	if (dwarf_formref_die(dwarf_attr(die, DW_AT_type, &attr), &t))
+		type_name(f, &t, 0);
+	else
+		fputs("void", f);
+	fputc('(', f);
+	if (dwarf_child(die, &child) == 0) {
+		do {
+			int tag = dwarf_tag(&child);
+
+			if (tag != DW_TAG_formal_parameter && tag != DW_TAG_unspecified_parameters)
+				continue;
+			if (!first)
+				fputc(',', f);
+			first = false;
+			if (tag == DW_TAG_unspecified_parameters)
+				fputs("...", f);
+			else if (dwarf_formref_die(dwarf_attr(&child, DW_AT_type, &attr), &t))
+				type_name(f, &t, 0);
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	fputc(')', f);
+}
+
 static int sig_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct type_sig *)a)->name, ((const struct type_sig *)b)->name);
@@ -168,7 +199,8 @@ int types_read(const char *obj_path, struct type_sig **out, size_t *nout)
 			if (!name || dwarf_hasattr(&die, DW_AT_declaration))
 				continue;
 			kind = tag == DW_TAG_structure_type ? "struct" : tag == DW_TAG_union_type ? "union"
-			     : tag == DW_TAG_enumeration_type ? "enum" : tag == DW_TAG_typedef ? "typedef" : NULL;
+			     : tag == DW_TAG_enumeration_type ? "enum" : tag == DW_TAG_typedef ? "typedef"
+			     : tag == DW_TAG_subprogram ? "function" : NULL;
 			if (!kind || asprintf(&key, "%s %s", kind, name) < 0)
 				continue;
 			f = open_memstream(&sig, &len);
@@ -176,7 +208,9 @@ int types_read(const char *obj_path, struct type_sig **out, size_t *nout)
 				free(key);
 				continue;
 			}
-			if (tag == DW_TAG_typedef) {
+			if (tag == DW_TAG_subprogram) {
+				signature(f, &die);
+			} else if (tag == DW_TAG_typedef) {
 				if (dwarf_formref_die(dwarf_attr(&die, DW_AT_type, &attr), &target)) {
 					type_name(f, &target, 0);
 					/* typedef struct { ... } name: the layout is the typedef's. */
@@ -219,13 +253,33 @@ void types_free(struct type_sig *v, size_t n)
 	free(v);
 }
 
+const char *types_sig(const struct type_sig *v, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid].name, name);
+
+		if (c == 0)
+			return v[mid].sig;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const char *types_changed(const struct type_sig *a, size_t na, const struct type_sig *b, size_t nb)
 {
 	for (size_t i = 0, j = 0; i < na && j < nb;) {
 		int c = strcmp(a[i].name, b[j].name);
 
 		if (c == 0) {
-			if (strcmp(a[i].sig, b[j].sig) != 0)
+			/* (A function's signature matters only to callers that
+			 * were not recompiled: the caller of this checks them.) */
+			if (strcmp(a[i].sig, b[j].sig) != 0 && strncmp(a[i].name, "function ", 9) != 0)
 				return a[i].name;
 			i++;
 			j++;
