@@ -22,74 +22,13 @@
 #define MAX_DEPTH 6  /* nesting shown in the locals tree */
 #define MAX_CHILDREN 64
 
-/*
- * Superseded frames. GAP (until the debugger or enc/ reports a frame's
- * generation and whether it is superseded): the UI keeps, per function,
- * how many frames FRAME_SUPERSEDED left in old code and of which
- * generation, minus the FRAME_REMAPPED upgrades that followed; the
- * outermost frames of that function are the old ones (the callers wait
- * for the inner calls, which are upgraded first).
- */
-static void superseded_add(struct ui *ui, const char *fn, unsigned gen)
-{
-	char **f = realloc(ui->superseded_fns, (ui->nsuperseded + 1) * sizeof(*f));
-	unsigned *g;
-
-	if (!f)
-		return;
-	ui->superseded_fns = f;
-	g = realloc(ui->superseded_gen, (ui->nsuperseded + 1) * sizeof(*g));
-	if (!g)
-		return;
-	ui->superseded_gen = g;
-	if ((f[ui->nsuperseded] = strdup(fn ? fn : "??"))) {
-		g[ui->nsuperseded] = gen;
-		ui->nsuperseded++;
-	}
-}
-
-static void superseded_drop(struct ui *ui, const char *fn)
-{
-	for (size_t i = ui->nsuperseded; i-- > 0;)
-		if (strcmp(ui->superseded_fns[i], fn ? fn : "??") == 0) {
-			free(ui->superseded_fns[i]);
-			memmove(&ui->superseded_fns[i], &ui->superseded_fns[i + 1],
-				(ui->nsuperseded - i - 1) * sizeof(char *));
-			memmove(&ui->superseded_gen[i], &ui->superseded_gen[i + 1],
-				(ui->nsuperseded - i - 1) * sizeof(unsigned));
-			ui->nsuperseded--;
-			return;
-		}
-}
-
-static void superseded_clear(struct ui *ui)
-{
-	for (size_t i = 0; i < ui->nsuperseded; i++)
-		free(ui->superseded_fns[i]);
-	free(ui->superseded_fns);
-	free(ui->superseded_gen);
-	ui->superseded_fns = NULL;
-	ui->superseded_gen = NULL;
-	ui->nsuperseded = 0;
-}
-
-/* Marks the outermost frames of each superseded function as old. */
+/* Frames running code a later generation replaced: the debugger says so
+ * (dbg_frame.superseded, the generation that replaced it). */
 static void frames_mark_old(struct ui *ui)
 {
 	for (size_t i = 0; i < ui->nframes; i++) {
-		ui->frame_old[i] = false;
-		ui->frame_gen[i] = 0;
-	}
-	for (size_t s = 0; s < ui->nsuperseded; s++) {
-		for (size_t i = ui->nframes; i-- > 0;) {
-			const char *fn = ui->frames[i].function;
-
-			if (fn && !ui->frame_old[i] && strcmp(fn, ui->superseded_fns[s]) == 0) {
-				ui->frame_old[i] = true;
-				ui->frame_gen[i] = ui->superseded_gen[s];
-				break;
-			}
-		}
+		ui->frame_old[i] = ui->frames[i].superseded != 0;
+		ui->frame_gen[i] = ui->frames[i].superseded;
 	}
 }
 
@@ -121,9 +60,6 @@ static void old_source_close(struct ui *ui)
 	ui->old_label = NULL;
 }
 
-/* Is an apply's batch of frame events under way (before its ENC_APPLIED)? */
-static bool in_apply;
-
 static void on_event(const struct bus_event *ev, void *arg)
 {
 	struct ui *ui = arg;
@@ -132,42 +68,16 @@ static void on_event(const struct bus_event *ev, void *arg)
 	switch (ev->type) {
 	case EV_INFERIOR_STARTED:
 	case EV_INFERIOR_EXITED:
-		superseded_clear(ui);
 		old_source_close(ui);
 		break;
-	case EV_INFERIOR_STOPPED: {
-		/* Lines of the stop are those of the buffers as they are now. */
-		uint64_t *v = realloc(ui->stop_version, (ui->app->nbufs + 1) * sizeof(*v));
-
-		if (v) {
-			ui->stop_version = v;
-			for (size_t i = 0; i < ui->app->nbufs; i++)
-				v[i] = buf_version(ui->app->bufs[i]);
-			ui->nstop_version = ui->app->nbufs;
-		}
+	case EV_INFERIOR_STOPPED:
 		ui->stops++;
 		ui->follow = true;
 		break;
-	}
-	case EV_FRAME_SUPERSEDED: {
-		const struct ev_frame_superseded *e = ev->payload;
-
-		in_apply = true;
-		superseded_add(ui, e->function, (unsigned)e->generation);
-		ui->stops++;
-		break;
-	}
-	case EV_FRAME_REMAPPED: {
-		const struct ev_frame_remapped *e = ev->payload;
-
-		if (!in_apply)
-			superseded_drop(ui, e->function);
-		ui->stops++;
-		break;
-	}
+	case EV_FRAME_SUPERSEDED:
+	case EV_FRAME_REMAPPED:
 	case EV_ENC_APPLIED:
 	case EV_ENC_REJECTED:
-		in_apply = false;
 		ui->stops++;
 		break;
 	case EV_COMMAND: {
@@ -190,7 +100,6 @@ int ui_debug_attach(struct ui *ui)
 						     EV_ENC_REJECTED, EV_BREAKPOINT_SET, EV_THREAD_NEW,
 						     EV_THREAD_EXITED, EV_COMMAND };
 
-	in_apply = false;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (ui_subscribe(ui, types[i], on_event) < 0)
 			return -ENOMEM;
@@ -217,11 +126,9 @@ void ui_debug_free(struct ui *ui)
 	free(ui->frame_gen);
 	free(ui->frame_old);
 	free(ui->threads);
-	free(ui->stop_version);
 	for (size_t i = 0; i < ui->nopen; i++)
 		free(ui->open_exprs[i]);
 	free(ui->open_exprs);
-	superseded_clear(ui);
 }
 
 static bool is_open(const struct ui *ui, const char *expr)
@@ -358,30 +265,28 @@ static void vars_load(struct ui *ui)
 	free(text);
 }
 
-/* Shows the source a superseded frame runs: the file as the snapshot
- * store recorded it for the generation before the one that replaced its
- * code, written to encide's state directory and opened read-only in a tab
- * of its own. False when the store has no record of it. */
-static bool show_old_source(struct ui *ui, const struct dbg_frame *f, unsigned gen)
+/* Shows the source a superseded frame runs: the file as its generation
+ * was compiled from (the snapshot store's), written to encide's state
+ * directory and opened read-only in a tab of its own. False when the store
+ * has no record of it. */
+static bool show_old_source(struct ui *ui, const struct dbg_frame *f)
 {
 	struct app *app = ui->app;
-	char real[PATH_MAX], *dir = NULL, *odir = NULL, *path = NULL, *text = NULL, *err = NULL;
+	char *dir = NULL, *odir = NULL, *path = NULL, *text = NULL, *err = NULL;
 	const char *name = strrchr(f->file, '/') ? strrchr(f->file, '/') + 1 : f->file;
 	struct buffer *buf = NULL;
-	struct blob_id id;
 	size_t len;
 	bool ok = false;
 	FILE *out;
 
-	if (!app->snap || gen == 0 || !realpath(f->file, real) || snap_lookup(app->snap, real, gen - 1, &id) < 0 ||
-	    snap_get(app->snap, &id, &text, &len) < 0)
+	if (app_generation_source(app, f->file, f->generation, &text, &len) < 0)
 		goto out;
 	dir = state_dir();
 	if (!dir || asprintf(&odir, "%s/old-source", dir) < 0)
 		goto out;
 	mkdir(dir, 0700);
 	mkdir(odir, 0700);
-	if (asprintf(&path, "%s/%d-upd%03u-%s", odir, (int)getpid(), gen, name) < 0)
+	if (asprintf(&path, "%s/%d-gen%03u-%s", odir, (int)getpid(), f->generation, name) < 0)
 		goto out;
 	if (!(out = fopen(path, "w")))
 		goto out;
@@ -400,7 +305,7 @@ static bool show_old_source(struct ui *ui, const struct dbg_frame *f, unsigned g
 	buf_free(ui->old_buf);
 	ui->old_buf = buf;
 	free(ui->old_label);
-	if (asprintf(&ui->old_label, "%s before upd%03u", name, gen) < 0)
+	if (asprintf(&ui->old_label, "%s before upd%03u", name, f->superseded) < 0)
 		ui->old_label = NULL;
 	ui->old_line = (size_t)f->line;
 	ui_editor_show(ui, buf);
@@ -415,29 +320,24 @@ out:
 	return ok;
 }
 
-/* Shows frame i's source in the editor. */
+/* Shows frame i's source in the editor. Its line is the debugger's: the
+ * current text's, or the old source's for a superseded frame. */
 static void show_frame(struct ui *ui, size_t i)
 {
 	const struct dbg_frame *f = &ui->frames[i];
-	size_t line;
 
 	if (!f->file || f->line <= 0 || access(f->file, R_OK) != 0)
 		return;
 	if (ui->frame_old[i]) {
-		if (show_old_source(ui, f, ui->frame_gen[i]))
-			ui_say(ui, false, "frame #%zu runs code that upd%03u replaced: its source then (read-only)", i,
-			       ui->frame_gen[i]);
-		else
-			ui_say(ui, false, "frame #%zu runs code that upd%03u replaced (line %d of the old source, "
-			       "which the snapshot store does not have)", i, ui->frame_gen[i], f->line);
-		if (ui->app->view.buf == ui->old_buf && ui->old_buf)
+		if (show_old_source(ui, f)) {
+			ui_say(ui, false, "frame #%zu runs code that upd%03u replaced: its source then (read-only)%s%s", i,
+			       ui->frame_gen[i], f->reason ? "; " : "", f->reason ? f->reason : "");
 			return;
+		}
+		ui_say(ui, false, "frame #%zu runs code that upd%03u replaced (line %d of the old source, "
+		       "which the snapshot store does not have)", i, ui->frame_gen[i], f->line);
 	}
-	if (!ui_editor_goto(ui, f->file, f->line))
-		return;
-	line = ui_editor_stop_line(ui, ui->app->view.buf, (size_t)f->line);
-	if (line > 0)
-		ui->app->view.line = line;
+	ui_editor_goto(ui, f->file, f->line);
 }
 
 void ui_debug_refresh(struct ui *ui)

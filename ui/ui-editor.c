@@ -53,27 +53,6 @@ static bool same_file(const char *a, const char *b)
 	return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
 }
 
-size_t ui_editor_stop_line(struct ui *ui, const struct buffer *buf, size_t line)
-{
-	const struct app *app = ui->app;
-	struct linemap *m;
-	size_t to;
-
-	for (size_t i = 0; i < app->nbufs && i < ui->nstop_version; i++) {
-		if (app->bufs[i] != buf)
-			continue;
-		if (ui->stop_version[i] == buf_version(buf))
-			return line;
-		m = buf_linemap(buf, ui->stop_version[i], buf_version(buf));
-		if (!m)
-			return line;
-		to = linemap_get(m, line);
-		linemap_free(m);
-		return to;
-	}
-	return line;
-}
-
 void ui_editor_scroll(struct ui *ui)
 {
 	const struct view *v = &ui->app->view;
@@ -236,7 +215,7 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 	n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
 	for (size_t i = 0; i < n; i++)
 		if (bps[i].line > 0 && same_file(bps[i].file, path))
-			mark_set(marks, first, rows, ui_editor_stop_line(ui, buf, (size_t)bps[i].line),
+			mark_set(marks, first, rows, (size_t)bps[i].line,
 				 bps[i].enabled ? '*' : 'o', UI_BREAKPOINT, 3);
 	if (!ui->app->dbg || dbg_state(ui->app->dbg) != DBG_STOPPED)
 		return;
@@ -251,7 +230,7 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 
 		if (f->line <= 0 || !same_file(f->file, path))
 			continue;
-		line = ui_editor_stop_line(ui, buf, (size_t)f->line);
+		line = (size_t)f->line;
 		if (i == 0)
 			mark_set(marks, first, rows, line, '>', UI_EXECUTION, 5);
 		else if (ui->frame_old[i])

@@ -266,7 +266,7 @@ struct ui {
 	bool follow;                /* a stop: show the chosen frame's source */
 	struct dbg_frame *frames;   /* the current thread's frames (owned) */
 	size_t nframes;             /* how many */
-	unsigned *frame_gen;        /* per frame: the generation of its code (0: built) */
+	unsigned *frame_gen;        /* per frame: superseded by updN (N), else 0 */
 	bool *frame_old;            /* per frame: superseded (runs replaced code) */
 	struct dbg_thread_info *threads; /* every thread (owned) */
 	size_t nthreads;            /* how many */
@@ -274,11 +274,6 @@ struct ui {
 	size_t nvars;               /* rows */
 	char **open_exprs;          /* expressions the user opened (kept across stops) */
 	size_t nopen;               /* how many */
-	uint64_t *stop_version;     /* per app->bufs[i] (by index): version at the last stop */
-	size_t nstop_version;       /* entries */
-	char **superseded_fns;      /* functions FRAME_SUPERSEDED named (owned) */
-	unsigned *superseded_gen;   /* their generation */
-	size_t nsuperseded;         /* how many */
 
 	struct buffer *old_buf;     /* the old source a superseded frame runs (owned), or NULL */
 	char *old_label;            /* its tab's label ("count.c before upd001") (owned) */
@@ -360,9 +355,6 @@ void ui_editor_show(struct ui *ui, struct buffer *buf);
 /* Opens path (if needed) and puts the cursor on line (1-based); false with
  * a message when it cannot. */
 bool ui_editor_goto(struct ui *ui, const char *path, int line);
-/* The stop's line in buffer buf now: line translated through the edits
- * made since the stop (0 if it was deleted). */
-size_t ui_editor_stop_line(struct ui *ui, const struct buffer *buf, size_t line);
 
 /* Editing (ui-edit.c). */
 /* A key for the editor's text: typing, Enter, Tab, Backspace, Delete, a
