@@ -206,12 +206,29 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 	const struct dbg_bp_info *bps;
 	size_t n;
 
+	const struct line_change *changes;
+	size_t nchanges;
+
 	for (size_t i = 0; i < rows; i++)
 		marks[i] = (struct mark){ ' ', UI_LINENR, 0 };
+	/* Git's changes since HEAD, under everything else. */
+	if (buf != ui->old_buf && app_git_changes(ui->app, (struct buffer *)buf, &changes, &nchanges) == 0) {
+		for (size_t i = 0; i < nchanges; i++) {
+			const struct line_change *c = &changes[i];
+
+			if (c->kind == LINE_DELETED) {
+				mark_set(marks, first, rows, c->line, '_', UI_GIT_DELETED, 1);
+				continue;
+			}
+			for (size_t l = c->line; l < c->line + c->count && l < first + rows; l++)
+				mark_set(marks, first, rows, l, c->kind == LINE_ADDED ? '+' : '~',
+					 c->kind == LINE_ADDED ? UI_GIT_ADDED : UI_GIT_MODIFIED, 1);
+		}
+	}
 	for (size_t i = 0; i < ui->ndiags; i++)
 		if (same_file(ui->diags[i].file, path))
 			mark_set(marks, first, rows, (size_t)ui->diags[i].line, ui->diags[i].error ? 'E' : 'W',
-				 ui->diags[i].error ? UI_DIAG_ERROR : UI_DIAG_WARNING, ui->diags[i].error ? 2 : 1);
+				 ui->diags[i].error ? UI_DIAG_ERROR : UI_DIAG_WARNING, 2);
 	n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
 	for (size_t i = 0; i < n; i++)
 		if (bps[i].line > 0 && same_file(bps[i].file, path))

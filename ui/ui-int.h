@@ -67,6 +67,9 @@ enum ui_elem {
 	UI_DIAG_WARNING,        /* a warning's mark, a warning in problems */
 	UI_LIST_SELECTED,       /* the chosen row of a list pane */
 	UI_PROMPT,              /* the ':' command line and other prompts */
+	UI_GIT_ADDED,           /* gutter: lines git does not have */
+	UI_GIT_MODIFIED,        /* gutter: lines changed since HEAD */
+	UI_GIT_DELETED,         /* gutter: lines removed since HEAD */
 	UI__COUNT,
 };
 

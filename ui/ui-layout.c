@@ -520,6 +520,13 @@ static void draw_status(struct ui *ui, int y)
 		ui_put_fmt(&r, attr, "| %s ", ui->build_state);
 	if (ui->apply_state)
 		ui_put_fmt(&r, attr, "| %s ", ui->apply_state);
+	{
+		struct git_summary g;
+
+		if (app_git_summary(ui->app, &g) == 0 && g.repo)
+			ui_put_fmt(&r, attr, "| %s%s ", g.branch ? g.branch : g.detached ? "(detached)" : "?",
+				   g.dirty ? "*" : "");
+	}
 	ui_put_text(&r, "| ", 2, attr);
 	if (ui->prefix)
 		ui_prefix_hint(ui, &r, attr);

@@ -58,6 +58,9 @@ static const char *const ui_names[UI__COUNT - SYN__COUNT] = {
 	[UI_DIAG_WARNING - SYN__COUNT] = "diag-warning",
 	[UI_LIST_SELECTED - SYN__COUNT] = "list-selected",
 	[UI_PROMPT - SYN__COUNT] = "prompt",
+	[UI_GIT_ADDED - SYN__COUNT] = "git-added",
+	[UI_GIT_MODIFIED - SYN__COUNT] = "git-modified",
+	[UI_GIT_DELETED - SYN__COUNT] = "git-deleted",
 };
 
 const char *ui_theme_elem_name(enum ui_elem elem)

@@ -156,6 +156,17 @@ static void draw_row(struct ui *ui, size_t row, const char *label, int depth, co
 		return;
 	if (file && cur && strcmp(ui_display_name(ui, buf_path(cur)), file) == 0)
 		attr |= A_BOLD;
+	if (file) {
+		/* git's letter for the file: M, A, D, ?, U, or a blank. */
+		char path[4096], mark;
+
+		snprintf(path, sizeof(path), "%s/%s", project_dir(ui->app->project), file);
+		mark = app_git_mark(ui->app, path);
+		ui_put_fmt(&r, mark == ' ' ? attr : ui->theme.attr[mark == '?' || mark == 'A' ? UI_GIT_ADDED : mark == 'D'
+				? UI_GIT_DELETED : UI_GIT_MODIFIED][0], "%c ", mark);
+	} else {
+		ui_put_text(&r, "  ", 2, attr);
+	}
 	ui_put_fmt(&r, file ? attr : (attr | A_BOLD), "%*s%s", depth * 2, "", label);
 	ui_fill(&r, attr);
 }

@@ -11,23 +11,27 @@ source "$SRC/tests/screen/lib.bash"
 
 dir=$(project demo)
 printf 'int wide(void)\n{\n\t/* a\tb */\n\t/* \xe4\xb8\xad\xe6\x96\x87x */\n\treturn 0;\n}\n' > "$dir/wide.c"
+git -C "$dir" init -q -b trunk && git -C "$dir" add -A &&
+	git -C "$dir" -c user.name=t -c user.email=t@t commit -qm demo || fail "cannot make a git repository"
 start_server
 start_encide edit "$dir"
+wait_for '^ main\.c 1:1 \| trunk \|' || fail "the status line does not show the git branch 'trunk'"
 
 # Typing: a new line after line 10, one undo step for the run.
 keys C-g
 type_text 10
 keys Enter End Enter
 type_text "int added = 42;"
-wait_for '│ +11 +int added = 42;' || fail "the typed line 11 is not shown"
+wait_for '│. +11 +int added = 42;' || fail "the typed line 11 is not shown"
 wait_for '^ main\.c \[\+\] 11:' || fail "the status line does not show main.c modified at 11:"
-pass "typing inserts (Enter keeps the indent) and marks the file modified"
+wait_for '│\+ +11 +int added' || fail "the new line 11 has no git '+' mark in the gutter"
+pass "typing inserts (Enter keeps the indent), marks the file modified and the line added since git's HEAD"
 keys C-z
 wait_gone 'int added = 42;' || fail "Ctrl-Z did not remove the typed run"
 keys C-z
-wait_for '│ +12 +for \(int i' || fail "the second Ctrl-Z did not undo the Enter"
+wait_for '│. +12 +for \(int i' || fail "the second Ctrl-Z did not undo the Enter"
 keys C-y C-y
-wait_for '│ +11 +int added = 42;' || fail "Ctrl-Y twice did not bring the typed line back"
+wait_for '│. +11 +int added = 42;' || fail "Ctrl-Y twice did not bring the typed line back"
 pass "undo and redo: the typed run is one step, Enter another"
 
 # Select the line's text (Home, Shift-End), copy: the terminal's clipboard
@@ -39,15 +43,15 @@ until [[ $(t show-buffer 2>/dev/null) == *"int added = 42;"* ]] || ((SECONDS > e
 [[ $(t show-buffer 2>/dev/null) == *"int added = 42;"* ]] || fail "OSC 52 did not reach tmux's clipboard (got '$(t show-buffer 2>&1)')"
 pass "Ctrl-C copied the selection, also to the terminal's clipboard (OSC 52)"
 keys End Enter C-v
-wait_for '│ +12 +int added = 42;' || fail "Ctrl-V did not paste on line 12"
+wait_for '│. +12 +int added = 42;' || fail "Ctrl-V did not paste on line 12"
 pass "Ctrl-V pasted"
 keys C-z
-wait_gone '│ +12 +int added = 42;' || fail "Ctrl-Z did not undo the paste"
+wait_gone '│. +12 +int added = 42;' || fail "Ctrl-Z did not undo the paste"
 
 # A bracketed paste of two lines is one undo step.
 t set-buffer "$(printf 'int p1;\nint p2 = 2')"
 t paste-buffer -p
-wait_for '│ +12 +int p1;' && wait_for '│ +13 +int p2 = 2' || fail "the bracketed paste did not insert both lines"
+wait_for '│. +12 +int p1;' && wait_for '│. +13 +int p2 = 2' || fail "the bracketed paste did not insert both lines"
 keys C-z
 wait_gone 'int p1;|int p2 = 2' || fail "one Ctrl-Z did not remove the whole paste"
 pass "a bracketed paste is inserted as one undo step"
@@ -100,7 +104,9 @@ pass "the error is in the problems pane and its gutter; Enter jumps to its line"
 keys C-z C-s
 until_true bash -c "! grep -q oops '$dir/main.c'" || fail "Ctrl-Z then Ctrl-S did not save the undone file"
 grep -q 'int added = 42;' "$dir/main.c" || fail "Ctrl-S did not save the typed line"
-pass "Ctrl-S saved the file"
+wait_for '^ ?M +main\.c' || fail "the file tree does not mark main.c modified (M) after the save"
+wait_for '\| trunk\* \|' || fail "the status line does not say the working tree is dirty (trunk*)"
+pass "Ctrl-S saved the file; git sees it: M in the tree, trunk* in the status line"
 
 # The ':' line: Tab completes, Up recalls.
 keys C-e
