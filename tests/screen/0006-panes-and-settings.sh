@@ -85,10 +85,16 @@ type_text "pane-show all"
 keys Enter
 wait_for 'Call stack' || fail "pane-show all did not bring the call stack back"
 pass "hide and show"
-before=$(t capture-pane -p -S 0 -E 0 | grep -bo '│ Call stack' | cut -d: -f1)
-keys C-k 3 C-k + C-k +
+# Where the right column starts, once the screen has settled (two captures
+# a moment apart agree).
+right_at() { t capture-pane -p -S 0 -E 0 | grep -bo '│ Call stack' | cut -d: -f1; }
+settled() { local a b; a=$(right_at); sleep 0.2; b=$(right_at); [[ -n $a && $a == "$b" ]]; }
+keys C-k 3
+until_true settled || fail "the screen does not settle"
+before=$(right_at)
+keys C-k + C-k +
 until_true bash -c "[[ \$(tmux -L '$sock' capture-pane -p -S 0 -E 0 | grep -bo '│ Call stack' | cut -d: -f1) -lt $before ]]" ||
-	fail "C-k + twice did not make the right column wider"
+	fail "C-k + twice did not make the right column wider (before: $before, now: $(t capture-pane -p -S 0 -E 0 | grep -bo "│ Call stack"))"
 pass "C-k + made the focused pane's column wider"
 keys C-k e C-k + C-k + C-k +
 until_true bash -c "[[ \$(tmux -L '$sock' capture-pane -p -S 0 -E 0 | grep -bo '│ Call stack' | cut -d: -f1) -gt $before ]]" ||
