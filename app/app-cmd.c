@@ -91,6 +91,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_rwatch_entry,
 	&cmd_awatch_entry,
 	&cmd_go_entry,
+	&cmd_step_over_entry,
+	&cmd_step_into_entry,
 	&cmd_break_toggle_entry,
 	&cmd_display_entry,
 	&cmd_undisplay_entry,

@@ -1,6 +1,7 @@
 /* The commands behind the VC-style debugging keys, where gdb has no single
  * command: go (F5: build if needed and start, or continue; with a location,
- * Ctrl-F10's run to cursor), break-toggle (F9), and the watch list (gdb's
+ * Ctrl-F10's run to cursor), step-over and step-into (F10, F11: they also
+ * start the program), break-toggle (F9), and the watch list (gdb's
  * display/undisplay), which the UI's watch pane shows. */
 #include <errno.h>
 #include <limits.h>
@@ -122,6 +123,47 @@ const struct cmd_entry cmd_go_entry = {
 	.min_args = 0,
 	.max_args = 1,
 	.exec = cmd_go,
+};
+
+/* F10 and F11: next and step; with nothing running, build if needed and
+ * start, stopping at the beginning of main (VC6's Step Over and Step
+ * Into). The table's own next and step run, so edits are applied first. */
+static int cmd_vc_step(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry *e = strcmp(ctx->entry->name, "step-into") == 0 ? &cmd_step_entry : &cmd_next_entry;
+	struct cmd_ctx sub = *ctx;
+	char *args[] = { (char *)e->name, NULL };
+	int rc;
+
+	if (dbg_state(ctx->app->dbg) == DBG_IDLE) {
+		char *go[] = { "go", "main", NULL };
+
+		return cmd_go(ctx, 2, go);
+	}
+	sub.entry = e;
+	sub.error = NULL;
+	rc = e->exec(&sub, 1, args);
+	free(ctx->error);
+	ctx->error = sub.error;
+	return rc;
+}
+
+const struct cmd_entry cmd_step_over_entry = {
+	.name = "step-over",
+	.usage = "",
+	.help = "next; with no program running, build if needed, start and stop at main (F10)",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_vc_step,
+};
+
+const struct cmd_entry cmd_step_into_entry = {
+	.name = "step-into",
+	.usage = "",
+	.help = "step; with no program running, build if needed, start and stop at main (F11)",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_vc_step,
 };
 
 /* True when a and b name the same file. */

@@ -157,6 +157,8 @@ extern const struct cmd_entry cmd_redraw_entry;
 
 /* cmd-go.c: VC-style debugging commands */
 extern const struct cmd_entry cmd_go_entry;
+extern const struct cmd_entry cmd_step_over_entry;
+extern const struct cmd_entry cmd_step_into_entry;
 extern const struct cmd_entry cmd_break_toggle_entry;
 extern const struct cmd_entry cmd_display_entry;
 extern const struct cmd_entry cmd_undisplay_entry;
