@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -338,6 +339,20 @@ static void read_signals(struct loop *loop)
 	}
 }
 
+/* Calls a watch's fn with its path, or with "path/name" for an entry of a
+ * watched folder. */
+static void watch_call(const struct handler *h, const struct inotify_event *ie)
+{
+	loop_watch_fn *fn = (loop_watch_fn *)h->fn;
+	void *arg = h->arg;
+	char *full = NULL;
+
+	if (ie->len > 0 && ie->name[0] && asprintf(&full, "%s/%s", h->path, ie->name) < 0)
+		full = NULL;
+	fn(full ? full : h->path, ie->mask, arg);
+	free(full);
+}
+
 static void read_inotify(struct loop *loop)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -353,7 +368,7 @@ static void read_inotify(struct loop *loop)
 
 				/* h is not used after the call: it may move the array. */
 				if (h->id != 0 && h->key == ie->wd)
-					((loop_watch_fn *)h->fn)(h->path, ie->mask, h->arg);
+					watch_call(h, ie);
 			}
 			p += sizeof(*ie) + ie->len;
 		}

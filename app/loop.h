@@ -48,7 +48,9 @@ int loop_timer_add(struct loop *loop, unsigned ms, bool repeat, loop_timer_fn *f
 void loop_timer_cancel(struct loop *loop, int id);
 
 /* Calls fn whenever something changes at path (inotify mask, e.g.
- * IN_CLOSE_WRITE|IN_MOVED_TO); returns an id > 0, or a negative errno. */
+ * IN_CLOSE_WRITE|IN_MOVED_TO); fn gets path itself, or for a change to an
+ * entry of a watched folder "path/name". Returns an id > 0, or a negative
+ * errno. */
 int loop_watch_add(struct loop *loop, const char *path, uint32_t mask, loop_watch_fn *fn, void *arg);
 void loop_watch_remove(struct loop *loop, int id);
 

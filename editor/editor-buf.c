@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "editor/editor-diff.h"
 #include "editor/editor-int.h"
 #include "editor/editor-journal.h"
 #include "editor/editor-linemap.h"
@@ -34,7 +35,7 @@ struct buffer {
 	struct mark *marks;      /* marks, by slot */
 	size_t nmarks;           /* slots */
 	int next_mark;           /* id of the next mark */
-	uint64_t saved_version;  /* the version last read or written */
+	uint64_t saved_version;  /* the version last read or written (-1 after buf_keep) */
 	struct stat disk;        /* the file as last read or written */
 	bool disk_known;         /* disk is valid (the file existed) */
 	struct journal *journal; /* crash recovery, NULL if it could not start */
@@ -640,4 +641,199 @@ out:
 		free(tmp);
 	}
 	return err;
+}
+
+/*
+ * Reloading a file another program changed. The file's new text arrives as
+ * edits to the buffer, from a line diff of the text now against the file,
+ * so that marks, the syntax tree, undo and line maps all follow; their
+ * origin EDIT_OUTSIDE makes every line map across them a guess. Hunks are
+ * applied from the last to the first (earlier offsets stay valid); in a
+ * hunk of m old and n new lines, the first min(m, n) lines are changed in
+ * place (only the bytes between their common start and end), then the
+ * extra old lines go or the extra new lines come after them:
+ *
+ *   old:  a | b  | c | d          new:  a | B2 | c | x | d
+ *   hunk [2, 1) -> [2, 1]: "b" -> "B2" in place (delete "b", insert "B2")
+ *   hunk [4, 0) -> [4, 1]: insert "x\n" before old line 4
+ */
+
+/* Offsets of each line start of s (1-based, [n + 1] = len); *n lines. */
+static size_t *line_offsets(const char *s, size_t len, size_t *n)
+{
+	size_t *off;
+
+	*n = diff_line_count(s, len);
+	off = malloc((*n + 2) * sizeof(*off));
+	if (!off)
+		return NULL;
+	off[1] = 0;
+	for (size_t i = 0, l = 1; i < len; i++)
+		if (s[i] == '\n')
+			off[++l] = i + 1;
+	off[*n + 1] = len;
+	return off;
+}
+
+/* Turns old line [os, oe) of the buffer (at offset os) into new line
+ * [ns, ne), both maybe ending in '\n': only the bytes that differ. */
+static int replace_line(struct buffer *buf, size_t os, const char *old, size_t olen, const char *new, size_t nlen)
+{
+	size_t pre = 0, suf = 0;
+	int err = 0;
+
+	while (pre < olen && pre < nlen && old[pre] == new[pre])
+		pre++;
+	while (suf < olen - pre && suf < nlen - pre && old[olen - 1 - suf] == new[nlen - 1 - suf])
+		suf++;
+	if (olen - pre - suf > 0)
+		err = apply(buf, false, os + pre, NULL, olen - pre - suf, EDIT_OUTSIDE, 0);
+	if (err == 0 && nlen - pre - suf > 0)
+		err = apply(buf, true, os + pre, new + pre, nlen - pre - suf, EDIT_OUTSIDE, 0);
+	return err;
+}
+
+/* Applies the hunks turning a (the text now) into b, last hunk first. */
+static int apply_hunks(struct buffer *buf, const char *a, size_t alen, const char *b, size_t blen,
+		       const struct diff_hunk *h, size_t n)
+{
+	size_t na, nb, *oa = line_offsets(a, alen, &na), *ob = line_offsets(b, blen, &nb);
+	int err = 0;
+
+	if (!oa || !ob) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t k = n; k-- > 0 && err == 0;) {
+		size_t same = h[k].old_count < h[k].new_count ? h[k].old_count : h[k].new_count;
+		size_t at = oa[h[k].old_start + same];
+
+		if (h[k].old_count > same)
+			err = apply(buf, false, at, NULL, oa[h[k].old_start + h[k].old_count] - at, EDIT_OUTSIDE, 0);
+		else if (h[k].new_count > same)
+			err = apply(buf, true, at, b + ob[h[k].new_start + same],
+				    ob[h[k].new_start + h[k].new_count] - ob[h[k].new_start + same], EDIT_OUTSIDE, 0);
+		for (size_t i = same; i-- > 0 && err == 0;) {
+			size_t ol = h[k].old_start + i, nl = h[k].new_start + i;
+
+			err = replace_line(buf, oa[ol], a + oa[ol], oa[ol + 1] - oa[ol], b + ob[nl], ob[nl + 1] - ob[nl]);
+		}
+	}
+out:
+	free(oa);
+	free(ob);
+	return err;
+}
+
+/* True when the buffer's text is exactly data[0..len). */
+static bool text_is(const struct buffer *buf, const char *data, size_t len)
+{
+	size_t pos = 0, n;
+
+	if (text_size(buf->text) != len)
+		return false;
+	while (pos < len) {
+		const char *chunk = text_chunk(buf->text, pos, &n);
+
+		if (n == 0 || n > len - pos || memcmp(chunk, data + pos, n) != 0)
+			return false;
+		pos += n;
+	}
+	return true;
+}
+
+int buf_reload(struct buffer *buf, size_t *hunks, char **errmsg)
+{
+	size_t len = 0, alen = text_size(buf->text), n = 0;
+	char *data = NULL, *now = NULL;
+	struct diff_hunk *h = NULL;
+	uint64_t before;
+	struct stat st;
+	int fd, err;
+
+	if (errmsg)
+		*errmsg = NULL;
+	if (hunks)
+		*hunks = 0;
+	fd = open(buf->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		return fail(errmsg, err, "cannot reload '%s': %s", buf->path, strerror(err));
+	}
+	err = read_all(fd, &data, &len);
+	close(fd);
+	if (err < 0)
+		return fail(errmsg, -err, "cannot reload '%s': %s", buf->path, strerror(-err));
+	now = malloc(alen + 1);
+	if (!now) {
+		err = -ENOMEM;
+		goto out;
+	}
+	text_read(buf->text, 0, alen, now);
+	if ((err = diff_lines(now, alen, data, len, &h, &n)) < 0)
+		goto out;
+	before = editlog_version(buf->log);
+	editlog_begin(buf->log);
+	err = apply_hunks(buf, now, alen, data, len, h, n);
+	/* A safety net: the diff must rebuild the file exactly. */
+	if (err == 0 && !text_is(buf, data, len)) {
+		err = apply(buf, false, 0, NULL, text_size(buf->text), EDIT_OUTSIDE, 0);
+		if (err == 0)
+			err = apply(buf, true, 0, data, len, EDIT_OUTSIDE, 0);
+	}
+	editlog_end(buf->log);
+	if (err < 0) {
+		/* Out of memory half-way: take back what was applied. */
+		if (editlog_version(buf->log) != before)
+			invert_step(buf, false, NULL);
+		goto out;
+	}
+	buf->disk = st;
+	buf->disk_known = true;
+	buf->saved_version = editlog_version(buf->log);
+	journal_saved(buf);
+	if (hunks)
+		*hunks = n;
+out:
+	if (err < 0)
+		fail(errmsg, -err, "cannot reload '%s': %s", buf->path, strerror(-err));
+	free(h);
+	free(now);
+	free(data);
+	return err;
+}
+
+void buf_keep(struct buffer *buf)
+{
+	size_t len = 0, size = text_size(buf->text);
+	char *data = NULL, *text = NULL;
+	struct stat st;
+	int fd = open(buf->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || read_all(fd, &data, &len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		buf->disk_known = false; /* gone: a save writes it again */
+		return;
+	}
+	close(fd);
+	buf->disk = st;
+	buf->disk_known = true;
+	/* The buffer differs from the file now read: say so, and journal it as
+	 * one replacement of the file's text, so crash recovery still works. */
+	buf->saved_version = (uint64_t)-1;
+	text = malloc(size + 1);
+	if (text) {
+		struct edit_op del = { .insert = false, .pos = 0, .len = len, .text = data };
+		struct edit_op ins = { .insert = true, .pos = 0, .len = size, .text = text };
+
+		text_read(buf->text, 0, size, text);
+		journal_reset(buf->journal, data, len);
+		journal_record(buf->journal, &del);
+		journal_record(buf->journal, &ins);
+	}
+	free(text);
+	free(data);
 }

@@ -155,6 +155,19 @@ void buf_mark_remove(struct buffer *buf, int id);
 int buf_save(struct buffer *buf, bool force, char **errmsg);
 /* True when the file on disk is not the one last read or written. */
 bool buf_changed_on_disk(const struct buffer *buf);
+/* Takes the file's text as it is on disk now (another program changed it):
+ * the differences, from a line diff of the text now against the file,
+ * become edits of origin EDIT_OUTSIDE in one undo step (undo brings the
+ * text before back, unsaved edits included), so marks and the syntax tree
+ * follow and line maps across them are guesses. The buffer then counts as
+ * read. 0 with *hunks (if not NULL) the changed blocks (0: same text), or
+ * a negative errno with *errmsg (caller frees); unchanged on failure. */
+int buf_reload(struct buffer *buf, size_t *hunks, char **errmsg);
+/* Keeps the text and takes the file on disk as it is now as read (the user
+ * chose the buffer over another program's change): the buffer counts as
+ * modified and the next save overwrites the file without 'save!'. A file
+ * that is gone will be written again by the next save. */
+void buf_keep(struct buffer *buf);
 
 /* Crash recovery: edits journaled by a session that ended without saving.
  * Journaling is on for every buffer; buf_journal_flush() writes what is

@@ -219,6 +219,39 @@ TEST(inotify_watch)
 	loop_free(loop);
 }
 
+static char seen_path[512];
+
+static void on_dir_watch(const char *path, uint32_t mask, void *arg)
+{
+	if (mask & IN_MOVED_TO) {
+		snprintf(seen_path, sizeof(seen_path), "%s", path);
+		loop_quit(arg, 0);
+	}
+}
+
+/* A folder's watch names the entry that changed (a file replaced by rename,
+ * as editors save). */
+TEST(inotify_folder_watch_names_the_file)
+{
+	struct loop *loop = loop_new();
+	char tmp[256], path[256], want[300];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s/new.tmp", harness_tmpdir());
+	snprintf(path, sizeof(path), "%s/file.c", harness_tmpdir());
+	CHECK(loop_watch_add(loop, harness_tmpdir(), IN_MOVED_TO, on_dir_watch, loop) > 0);
+	f = fopen(tmp, "w");
+	CHECK(f != NULL);
+	fputs("int y;\n", f);
+	fclose(f);
+	CHECK_INT(rename(tmp, path), 0);
+	loop_timer_add(loop, 5000, false, on_quit_timer, loop); /* never hang */
+	loop_run(loop);
+	snprintf(want, sizeof(want), "%s/file.c", harness_tmpdir());
+	CHECK_STR(seen_path, want);
+	loop_free(loop);
+}
+
 static void hook_a(void *arg)
 {
 	note('A');
