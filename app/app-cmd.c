@@ -49,6 +49,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_search_prev_entry,
 	&cmd_recover_entry,
 	&cmd_discard_entry,
+	&cmd_reload_entry,
+	&cmd_keep_buffer_entry,
 	/* building */
 	&cmd_build_entry,
 	&cmd_relink_entry,
@@ -129,6 +131,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_expect_none_entry,
 	&cmd_expect_file_entry,
 	&cmd_expect_output_entry,
+	&cmd_outside_write_entry,
 	NULL,
 };
 

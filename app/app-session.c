@@ -37,7 +37,8 @@ int app_init(struct app *app, const char *project_dir, char **errmsg)
 	}
 	app->bus = bus_new();
 	if (!app->bus || expect_attach(app) < 0 || debug_attach(app) < 0 ||
-	    enc_attach(app) < 0 || snapshot_attach(app) < 0 || git_attach(app) < 0) {
+	    enc_attach(app) < 0 || snapshot_attach(app) < 0 || git_attach(app) < 0 ||
+	    disk_attach(app) < 0) {
 		err = -ENOMEM;
 		*errmsg = strdup("out of memory");
 		goto fail;
@@ -57,6 +58,7 @@ void app_release(struct app *app)
 	enc_detach(app);
 	snapshot_detach(app);
 	git_detach(app);
+	disk_detach(app);
 	debug_detach(app);
 	if (app->loop)
 		app_flush_journals(app);

@@ -59,6 +59,7 @@ struct app {
 	struct snapshot *snap;      /* the source snapshots (cmd-snapshot.c), opened lazily */
 	bool snap_failed;           /* the store could not be opened (said once) */
 	void *git;                  /* git status and gutter caches (cmd-git.c) */
+	void *disk;                 /* files changed on disk by others (cmd-disk.c) */
 	struct buffer **bufs;       /* every open buffer (owned) */
 	size_t nbufs;               /* how many */
 	struct view view;           /* the editor's current buffer and cursor */

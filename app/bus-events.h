@@ -20,6 +20,15 @@
 	X(FILE_OPENED, file_opened, S(path) I(lines) I(bytes))                 \
 	/* an edit command changed a buffer; version is the buffer's version */ \
 	X(EDIT_APPLIED, edit_applied, S(path) S(command) I(version) I(line))   \
+	/* another program changed a file: open (a buffer holds it), unsaved \
+	 * (it has edits: both versions kept as blobs, the user chooses),     \
+	 * deleted; a source not open is loaded by the next apply */          \
+	X(FILE_CHANGED_OUTSIDE, file_changed_outside, S(path) B(open)          \
+	  B(unsaved) B(deleted) S(disk_blob) S(buffer_blob))                   \
+	/* a buffer took its file's text from disk, as edits from a line diff \
+	 * (hunks blocks); guess: line maps across it are a diff's guess */    \
+	X(FILE_RELOADED, file_reloaded, S(path) I(version) I(lines) I(hunks)   \
+	  B(guess))                                                            \
 	/* a buffer was written to its file */                                 \
 	X(FILE_SAVED, file_saved, S(path) I(bytes) I(version))                 \
 	/* a file opened has unsaved edits from a session that ended */        \
@@ -63,9 +72,10 @@
 	 * them */                                                            \
 	X(ENC_REVERTED, enc_reverted, I(generation) S(name) V(restored)        \
 	  V(old_frames) I(released) I(kept))                                   \
-	/* a frame that ran a changed function now runs its new code */      \
+	/* a frame that ran a changed function now runs its new code; guess: \
+	 * its line came through a diff (a file changed outside encide) */     \
 	X(FRAME_REMAPPED, frame_remapped, S(function) I(tid) I(old_line)       \
-	  I(new_line) B(moved) I(generation))                                  \
+	  I(new_line) B(moved) I(generation) B(guess))                         \
 	/* a frame that runs a changed function stays in its old code */      \
 	X(FRAME_SUPERSEDED, frame_superseded, S(function) I(tid)               \
 	  I(generation) S(reason))                                             \

@@ -206,13 +206,31 @@ static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, 
 	for (size_t i = 0; g && i < app->nbufs; i++)
 		gen_buf_of(g, app->bufs[i]);
 	if (!g || line <= 0 || !(b = file_buf(g, file)))
-		return line > 0 ? (size_t)line : 0;
+		return disk_map_line(app, file, from, to, line); /* by the stored sources */
 	vf = from == ENC_NOW ? buf_version(b->buf) : b->version[from <= g->ngen ? from : g->ngen];
 	vt = to == ENC_NOW ? buf_version(b->buf) : b->version[to <= g->ngen ? to : g->ngen];
 	if (vf == vt)
 		return (size_t)line;
 	m = version_map(g, b, vf, vt);
 	return m ? linemap_get(m, (size_t)line) : (size_t)line;
+}
+
+/* enc_lines' guess: the map of file between two generations came from a
+ * diff (a reload, or a file that is not open changed on disk). */
+static bool gens_guess(void *arg, const char *file, unsigned from, unsigned to)
+{
+	struct app *app = arg;
+	struct gens *g = gens_of(app);
+	struct gen_buf *b = g ? file_buf(g, file) : NULL;
+	const struct linemap *m;
+	uint64_t vf, vt;
+
+	if (!b)
+		return disk_map_guess(app, file, from, to);
+	vf = from == ENC_NOW ? buf_version(b->buf) : b->version[from <= g->ngen ? from : g->ngen];
+	vt = to == ENC_NOW ? buf_version(b->buf) : b->version[to <= g->ngen ? to : g->ngen];
+	m = vf == vt ? NULL : version_map(g, b, vf, vt);
+	return m && linemap_guess(m);
 }
 
 /* The debugger's line translator: generation gen's lines <-> the text now. */
@@ -390,7 +408,8 @@ static bool is_program_source(struct app *app, struct buffer *buf)
  * new edits make a debug command apply). */
 static const char **edited_files(struct app *app, size_t extra, size_t *n, size_t *fresh)
 {
-	const char **files = calloc(app->nbufs + extra + 1, sizeof(*files));
+	size_t outside = disk_changed_sources(app, NULL, 0), k;
+	const char **files = calloc(app->nbufs + outside + extra + 1, sizeof(*files));
 	struct gens *g = gens_of(app);
 	bool reverted = app->enc && enc_reverted(app->enc);
 
@@ -405,6 +424,10 @@ static const char **edited_files(struct app *app, size_t extra, size_t *n, size_
 		files[(*n)++] = buf_path(b);
 		*fresh += edited;
 	}
+	/* Sources not open that another program changed. */
+	k = files ? disk_changed_sources(app, files, *n) : 0;
+	*n += k;
+	*fresh += k;
 	return files;
 }
 
@@ -461,7 +484,7 @@ static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, i
 	if (gens_record(app, gen, -1) < 0)
 		return cmd_error(ctx, "apply: out of memory");
 	enc_fail_at(app->enc, fail_at);
-	err = enc_apply(app->enc, files, &(struct enc_lines){ gens_map, app }, &msg);
+	err = enc_apply(app->enc, files, &(struct enc_lines){ gens_map, app, gens_guess }, &msg);
 	if (err != 0)
 		g->ngen = gen - 1; /* no generation was made */
 	else
@@ -481,6 +504,10 @@ static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, i
 		return 1;
 	}
 	cmd_print(ctx, "applied upd%03u", enc_generation(app->enc));
+	for (size_t i = 0; i < nfiles; i++)
+		if (gens_guess(app, files[i], gen - 1, gen))
+			cmd_print(ctx, "lines of %s were mapped by a line diff (it changed outside encide): a guess",
+				  files[i]);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -466,4 +467,93 @@ const struct cmd_entry cmd_expect_file_entry = {
 	.min_args = 2,
 	.max_args = 2,
 	.exec = cmd_expect_file,
+};
+
+/* Writes data to path as another program would: in place (truncate, write,
+ * close), or a new file renamed over it (how most editors save). */
+static int write_outside(const char *path, const char *data, size_t len, bool by_rename)
+{
+	char *tmp = NULL;
+	FILE *f;
+	int err = 0;
+
+	if (by_rename && asprintf(&tmp, "%s.outside-XXXXXX", path) < 0)
+		return -ENOMEM;
+	if (tmp) {
+		int fd = mkstemp(tmp);
+
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	} else {
+		f = fopen(path, "w");
+	}
+	if (!f) {
+		err = -errno;
+		goto out;
+	}
+	if (fwrite(data, 1, len, f) != len)
+		err = -EIO;
+	if (fclose(f) != 0 && !err)
+		err = -errno;
+	if (!err && tmp && rename(tmp, path) < 0)
+		err = -errno;
+out:
+	if (tmp && err)
+		unlink(tmp);
+	free(tmp);
+	return err;
+}
+
+/* FILE relative to the project; --from=SOURCE relative to the script. */
+static int cmd_outside_write(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct app *app = ctx->app;
+	const char *slash = app->script ? strrchr(app->script, '/') : NULL, *file = NULL, *text = NULL;
+	const char *source = NULL;
+	char *path = NULL, *from = NULL, *data = NULL;
+	bool by_rename = false;
+	size_t len = 0;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--rename") == 0)
+			by_rename = true;
+		else if (strncmp(argv[i], "--from=", 7) == 0 && !from)
+			source = argv[i] + 7;
+		else if (!file)
+			file = argv[i];
+		else
+			text = argv[i];
+	}
+	if (!file || !(text || source))
+		return cmd_error(ctx, "outside-write: usage: outside-write [--rename] FILE TEXT|--from=SOURCE");
+	if (source && (source[0] == '/' || !slash))
+		from = strdup(source);
+	else if (source && asprintf(&from, "%.*s/%s", (int)(slash - app->script), app->script, source) < 0)
+		from = NULL;
+	if (file[0] == '/' || !app->project)
+		path = strdup(file);
+	else if (asprintf(&path, "%s/%s", project_dir(app->project), file) < 0)
+		path = NULL;
+	data = source ? (from ? read_file(from, &len) : NULL) : cmd_unescape(text, &len);
+	if (!path || !data) {
+		cmd_error(ctx, "outside-write: cannot read '%s': %s", from ? from : "TEXT", strerror(errno));
+		err = -1;
+		goto out;
+	}
+	if ((err = write_outside(path, data, len, by_rename)) < 0)
+		cmd_error(ctx, "outside-write: '%s': %s", path, strerror(-err));
+out:
+	free(path);
+	free(from);
+	free(data);
+	return err < 0 ? -1 : 0;
+}
+
+const struct cmd_entry cmd_outside_write_entry = {
+	.name = "outside-write",
+	.usage = "[--rename] FILE TEXT|--from=SOURCE",
+	.help = "Write FILE (in the project) as another program would, in place or by rename: TEXT (\\n, \\t escapes) or the bytes of SOURCE (beside the script) (scenario tests)",
+	.min_args = 2,
+	.max_args = 3,
+	.exec = cmd_outside_write,
 };

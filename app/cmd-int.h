@@ -115,6 +115,26 @@ int enc_attach(struct app *app);
 /* Frees the engine and its records. */
 void enc_detach(struct app *app);
 
+/* cmd-disk.c */
+extern const struct cmd_entry cmd_reload_entry;
+extern const struct cmd_entry cmd_keep_buffer_entry;
+/* Watches the folders of opened files and of the program's sources; 0 or
+ * -ENOMEM. */
+int disk_attach(struct app *app);
+/* Stops watching, frees what it kept. */
+void disk_detach(struct app *app);
+/* The sources of the running program (as the snapshot store knows them)
+ * that are not open and whose file differs from the source the program
+ * runs: appended to out[have...] (skipping names already in out[0, have)),
+ * the strings owned by the store; returns how many (out NULL: just count). */
+size_t disk_changed_sources(struct app *app, const char **out, size_t have);
+/* How line of a file that is not open moved between generations from and
+ * to (ENC_NOW: the file on disk), by a diff of the stored versions (a
+ * guess); the line itself when the text is the same. 0 when deleted. */
+size_t disk_map_line(struct app *app, const char *file, unsigned from, unsigned to, int line);
+/* True when that map is a diff's guess (the file's text differs). */
+bool disk_map_guess(struct app *app, const char *file, unsigned from, unsigned to);
+
 /* cmd-git.c */
 extern const struct cmd_entry cmd_git_status_entry;
 extern const struct cmd_entry cmd_git_changes_entry;
@@ -168,6 +188,7 @@ void display_release(struct app *app);
 /* cmd-expect.c */
 extern const struct cmd_entry cmd_expect_file_entry;
 extern const struct cmd_entry cmd_expect_output_entry;
+extern const struct cmd_entry cmd_outside_write_entry;
 extern const struct cmd_entry cmd_expect_entry;
 extern const struct cmd_entry cmd_expect_none_entry;
 /* Starts recording the transcript the expect commands search. */

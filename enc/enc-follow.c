@@ -75,6 +75,12 @@ static size_t map_line(void *arg, int line)
 	return m->enc->lines.map(m->enc->lines.arg, m->file, m->from, m->to, line);
 }
 
+/* True when map_line's map is a diff's guess (FRAME_REMAPPED says so). */
+static bool map_guess(const struct map_arg *m)
+{
+	return m->enc->lines.guess && m->file && m->enc->lines.guess(m->enc->lines.arg, m->file, m->from, m->to);
+}
+
 static void waiting_remove(struct enc *enc, struct upgrade *u)
 {
 	for (size_t i = 0; i < enc->nwaiting; i++)
@@ -211,7 +217,7 @@ static void move_top(struct enc *enc, pid_t tid)
 				enc->moved_tid = tid;
 			bus_emit_frame_remapped(enc->bus, &(struct ev_frame_remapped){
 				.function = p->name, .tid = tid, .old_line = res.old_line, .new_line = res.new_line,
-				.moved = res.moved, .generation = newest->gen });
+				.moved = res.moved, .generation = newest->gen, .guess = map_guess(&ma) });
 			break;
 		case FRAME_AT_ENTRY: {
 			/* Nothing of the frame exists yet: it starts in the new code. */

@@ -38,6 +38,9 @@ void enc_free(struct enc *enc);
 struct enc_lines {
 	size_t (*map)(void *arg, const char *file, unsigned from, unsigned to, int line); /* NULL: never moved */
 	void *arg;                                              /* its argument */
+	/* true when that map is a line diff's guess, not the edits (a file
+	 * changed outside encide); NULL: never */
+	bool (*guess)(void *arg, const char *file, unsigned from, unsigned to);
 };
 
 /* Applies the current content of the source files (NULL-terminated,
