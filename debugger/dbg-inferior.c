@@ -865,6 +865,9 @@ static int process_begin(struct dbg *dbg, pid_t pid, int pty, char **errmsg)
 	dbg->pid = pid;
 	dbg->pty = pty;
 	dbg->current = pid;
+	/* A new process: its libraries must be read, even where its maps look
+	 * like the last run's (no ASLR: they are the same). */
+	dbg->maps_hash = 0;
 	dbg->state = DBG_STOPPED;
 	if (pty >= 0)
 		loop_fd_add(dbg->loop, pty, POLLIN, on_pty, dbg);
