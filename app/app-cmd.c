@@ -131,6 +131,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_expect_none_entry,
 	&cmd_expect_file_entry,
 	&cmd_expect_output_entry,
+	&cmd_expect_memory_entry,
 	&cmd_outside_write_entry,
 	NULL,
 };

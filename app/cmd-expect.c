@@ -13,6 +13,7 @@
 
 #include "app/cmd-int.h"
 #include "build/build.h"
+#include "debugger/debugger.h"
 
 #define EXPECT_TIMEOUT_MS 10000
 
@@ -41,6 +42,7 @@ struct expect {
 	size_t outnext;           /* where the next expect-output searches */
 	bool out_waiting;         /* an expect-output is pending */
 	regex_t out_re;           /* its regex */
+	char *memory;             /* the program's state saved by expect-memory save */
 };
 
 static void matchers_free(struct matcher *m, int n)
@@ -241,6 +243,7 @@ void expect_detach(struct app *app)
 	if (x->out_waiting)
 		output_stop_waiting(x);
 	free(x->out);
+	free(x->memory);
 	bus_unsubscribe(app->bus, x->sub);
 	for (size_t i = 0; i < x->n; i++)
 		json_object_put(x->ev[i]);
@@ -556,4 +559,63 @@ const struct cmd_entry cmd_outside_write_entry = {
 	.min_args = 2,
 	.max_args = 3,
 	.exec = cmd_outside_write,
+};
+
+/* expect-memory save | same: the stopped program's whole state (every
+ * mapping's bytes, every thread's registers) saved, then compared: a failed
+ * apply must leave the process exactly as it was. */
+static int cmd_expect_memory(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct expect *x = ctx->app->test;
+	char *state = NULL, *msg = NULL;
+
+	if (!x)
+		return cmd_error(ctx, "expect-memory: the transcript is not recorded in this session");
+	if (strcmp(argv[1], "save") != 0 && strcmp(argv[1], "same") != 0)
+		return cmd_error(ctx, "expect-memory: 'save' or 'same', not '%s'", argv[1]);
+	if (dbg_memory_state(ctx->app->dbg, &state, &msg) < 0) {
+		cmd_error(ctx, "expect-memory: %s", msg ? msg : "cannot read the program");
+		free(msg);
+		return -1;
+	}
+	if (strcmp(argv[1], "save") == 0) {
+		free(x->memory);
+		x->memory = state;
+		return 0;
+	}
+	if (!x->memory) {
+		free(state);
+		return cmd_error(ctx, "expect-memory: nothing saved (expect-memory save first)");
+	}
+	if (strcmp(x->memory, state) != 0) {
+		/* Name the first line (mapping or thread) that differs. */
+		const char *a = x->memory, *b = state;
+
+		while (*a && *b) {
+			size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+			if (la != lb || memcmp(a, b, la) != 0) {
+				cmd_error(ctx, "expect-memory: the program changed: was '%.*s', now '%.*s'", (int)la, a,
+					  (int)lb, b);
+				free(state);
+				return -1;
+			}
+			a += la + (a[la] == '\n');
+			b += lb + (b[lb] == '\n');
+		}
+		cmd_error(ctx, "expect-memory: the program changed: its mappings or threads are not the same ones");
+		free(state);
+		return -1;
+	}
+	free(state);
+	return 0;
+}
+
+const struct cmd_entry cmd_expect_memory_entry = {
+	.name = "expect-memory",
+	.usage = "save|same",
+	.help = "Save the stopped program's memory and registers, or fail unless they are the same as saved (scenario tests)",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = cmd_expect_memory,
 };

@@ -189,6 +189,7 @@ void display_release(struct app *app);
 extern const struct cmd_entry cmd_expect_file_entry;
 extern const struct cmd_entry cmd_expect_output_entry;
 extern const struct cmd_entry cmd_outside_write_entry;
+extern const struct cmd_entry cmd_expect_memory_entry;
 extern const struct cmd_entry cmd_expect_entry;
 extern const struct cmd_entry cmd_expect_none_entry;
 /* Starts recording the transcript the expect commands search. */

@@ -1280,3 +1280,69 @@ restore:
 	regs_flush(t);
 	return err;
 }
+
+int dbg_memory_state(struct dbg *dbg, char **out, char **errmsg)
+{
+	char path[64], line[1024], *text = NULL;
+	size_t len = 0;
+	FILE *maps, *f;
+
+	*out = NULL;
+	if (dbg->pid <= 0 || dbg->state != DBG_STOPPED)
+		return dbg_fail(errmsg, -ESRCH, "the program is not stopped");
+	snprintf(path, sizeof(path), "/proc/%d/maps", dbg->pid);
+	if (!(maps = fopen(path, "re")))
+		return dbg_fail(errmsg, -errno, "%s: %s", path, strerror(errno));
+	if (!(f = open_memstream(&text, &len))) {
+		fclose(maps);
+		return -ENOMEM;
+	}
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long long lo, hi, from;
+		char perms[8] = "", name[512] = "";
+		uint64_t h = 0xcbf29ce484222325ULL;
+		uint8_t buf[65536];
+
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %511[^\n]", &lo, &hi, perms, name) < 3)
+			continue;
+		if (strstr(name, "[vvar") || strstr(name, "[vsyscall]"))
+			continue;
+		from = lo;
+		/* A thread's stack below its red zone is scratch space. */
+		for (size_t i = 0; i < dbg->nthreads; i++) {
+			struct dbg_thread *t = &dbg->threads[i];
+
+			if (!t->exited && dbg_regs(dbg, t) == 0 && t->regs.rsp - 128 > lo && t->regs.rsp - 128 <= hi &&
+			    t->regs.rsp - 128 > from)
+				from = t->regs.rsp - 128;
+		}
+		for (unsigned long long a = from; perms[0] == 'r' && a < hi;) {
+			size_t n = hi - a < sizeof(buf) ? hi - a : sizeof(buf);
+
+			if (dbg_read(dbg, a, buf, n) < 0)
+				break;
+			for (size_t k = 0; k < n; k++)
+				h = (h ^ buf[k]) * 0x100000001b3ULL;
+			a += n;
+		}
+		fprintf(f, "%llx-%llx %s %s %016llx\n", lo, hi, perms, name, (unsigned long long)h);
+	}
+	fclose(maps);
+	for (size_t i = 0; i < dbg->nthreads; i++) {
+		struct dbg_thread *t = &dbg->threads[i];
+		const uint8_t *r = (const uint8_t *)&t->regs;
+		uint64_t h = 0xcbf29ce484222325ULL;
+
+		if (t->exited || dbg_regs(dbg, t) < 0)
+			continue;
+		for (size_t k = 0; k < sizeof(t->regs); k++)
+			h = (h ^ r[k]) * 0x100000001b3ULL;
+		fprintf(f, "thread %d registers %016llx\n", t->tid, (unsigned long long)h);
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	*out = text;
+	return 0;
+}

@@ -193,6 +193,13 @@ size_t dbg_selected_frame(const struct dbg *dbg);
 /* Memory and registers of the stopped process (current thread). */
 int dbg_read(struct dbg *dbg, uint64_t addr, void *buf, size_t len);
 int dbg_write(struct dbg *dbg, uint64_t addr, const void *buf, size_t len);
+/* A description of the stopped process's whole state, to tell whether
+ * anything changed (atomicity tests): one line per mapping ("start-end
+ * perms path FNV-1a of its bytes") and per thread (its registers). The part
+ * of each thread's stack below its red zone is left out (calls injected
+ * into the program use it as scratch), as are [vvar] and [vsyscall].
+ * *out is the caller's. 0 or negative with *errmsg. */
+int dbg_memory_state(struct dbg *dbg, char **out, char **errmsg);
 /* The program's own code bytes at addr: the int3s of breakpoints left out. */
 int dbg_read_code(struct dbg *dbg, uint64_t addr, void *buf, size_t len);
 /* Writes code at addr, keeping the breakpoints planted there (the bytes
