@@ -29,6 +29,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -230,51 +233,122 @@ static const char *current_object(struct enc *enc, size_t tu)
 	return copy;
 }
 
-/* Runs argv in dir, collecting what it prints; 0 when it exits 0. */
-static int run_compiler(const char *const *argv, const char *dir, char **output)
+/* One compiler running for step 2. */
+struct compile {
+	pid_t pid;         /* the child, 0 before it starts or after it ended */
+	int fd;            /* its stdout and stderr, -1 once read to the end */
+	char *out;         /* what it printed (NUL-terminated) */
+	size_t len, cap;   /* bytes in out, allocated */
+	int status;        /* its wait status */
+};
+
+/* Starts argv in dir with stdout and stderr on one pipe; no signal blocked
+ * (encide's loop blocks some), SIGPIPE at its default. 0 or -errno. */
+static int compile_start(struct compile *c, const char *const *argv, const char *dir)
 {
 	posix_spawn_file_actions_t fa;
-	int pipefd[2], status, err = 0;
-	size_t len = 0, cap = 0;
-	char buf[4096], *out = NULL;
-	ssize_t n;
-	pid_t pid;
+	posix_spawnattr_t attr;
+	sigset_t none, pipe_only;
+	int pipefd[2], err;
 
-	*output = NULL;
+	*c = (struct compile){ .fd = -1 };
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
+	sigemptyset(&none);
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &pipe_only);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
 	posix_spawn_file_actions_addchdir_np(&fa, dir);
-	err = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	err = posix_spawnp(&c->pid, argv[0], &fa, &attr, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(pipefd[1]);
 	if (err) {
 		close(pipefd[0]);
+		c->pid = 0;
 		return -err;
 	}
-	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-		if (n <= 0)
-			continue;
-		if (len + (size_t)n + 1 > cap) {
-			char *p;
+	c->fd = pipefd[0];
+	return 0;
+}
 
-			cap = (len + (size_t)n + 1) * 2;
-			p = realloc(out, cap);
+/* Reads what c printed (until the end), then reaps it. */
+static void compile_collect(struct compile *c)
+{
+	char buf[4096];
+	ssize_t n = read(c->fd, buf, sizeof(buf));
+
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n > 0) {
+		if (c->len + (size_t)n + 1 > c->cap) {
+			size_t cap = (c->len + (size_t)n + 1) * 2;
+			char *p = realloc(c->out, cap);
+
 			if (!p)
-				break;
-			out = p;
+				return;
+			c->out = p;
+			c->cap = cap;
 		}
-		memcpy(out + len, buf, (size_t)n);
-		len += (size_t)n;
-		out[len] = '\0';
+		memcpy(c->out + c->len, buf, (size_t)n);
+		c->len += (size_t)n;
+		c->out[c->len] = '\0';
+		return;
 	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	close(c->fd);
+	c->fd = -1;
+	while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
 		;
-	*output = out;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+	c->pid = 0;
+}
+
+/* Runs the compiles argv[i] in dir[i] (i < n), as many at once as there are
+ * processors; waits for all. c[i] gets each one's output and status. 0, or
+ * the first error starting one (the others are still waited for). */
+static int compile_all(struct compile *c, const char *const *const *argv, const char *const *dir, size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t next = 0, running = 0, jobs = cpus > 0 ? (size_t)cpus : 1;
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct compile){ .fd = -1 };
+	while (next < n || running > 0) {
+		struct pollfd pfd[64];
+		size_t who[64], np = 0;
+
+		while (next < n && running < jobs && running < 64) {
+			int e = compile_start(&c[next], argv[next], dir[next]);
+
+			if (e < 0 && !err)
+				err = e;
+			if (e == 0)
+				running++;
+			next++;
+		}
+		for (size_t i = 0; i < n && np < 64; i++)
+			if (c[i].fd >= 0) {
+				pfd[np] = (struct pollfd){ .fd = c[i].fd, .events = POLLIN };
+				who[np++] = i;
+			}
+		if (np == 0)
+			break;
+		if (poll(pfd, np, -1) < 0 && errno != EINTR)
+			break;
+		for (size_t k = 0; k < np; k++)
+			if (pfd[k].revents) {
+				compile_collect(&c[who[k]]);
+				if (c[who[k]].fd < 0)
+					running--;
+			}
+	}
+	return err;
 }
 
 /* The TU's command with its output moved to obj and no depfile. */
@@ -523,9 +597,38 @@ static void list_free(char **v, size_t n)
 	free(v);
 }
 
+/* The generation the TU's newest object was compiled as. */
+static unsigned tu_gen(struct enc *enc, size_t tu)
+{
+	const char *src = project_tu_file(enc->proj, tu);
+
+	for (size_t i = 0; i < enc->nobjs; i++)
+		if (strcmp(enc->objs[i].source, src) == 0)
+			return enc->objs[i].gen;
+	return 0;
+}
+
+/* "A __LINE__ moved": an immediate that was a line of the TU's source in
+ * the old object's generation and is that line's place in the text now. */
+struct line_moved {
+	struct enc *enc;    /* the engine (its line maps) */
+	const char *file;   /* the TU's source */
+	unsigned gen;       /* the old object's generation */
+};
+
+static bool line_moved(void *arg, int64_t was, int64_t now)
+{
+	struct line_moved *lm = arg;
+
+	if (!lm->enc->lines.map || was <= 0 || now <= 0 || was > INT32_MAX || was == now)
+		return false;
+	return (int64_t)lm->enc->lines.map(lm->enc->lines.arg, lm->file, lm->gen, ENC_NOW, (int)was) == now;
+}
+
 /* Steps 3-5 for one TU: diff, refuse, plan. */
 static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t *nchanged,
-		   char ***added, size_t *nadded, char ***vars, size_t *nvars, char **errmsg)
+		   char ***added, size_t *nadded, char ***vars, size_t *nvars, char ***moved, size_t *nmoved,
+		   char **errmsg)
 {
 	struct obj *o = t->new, *old = t->old;
 	const char *cu = o->source ? o->source : project_tu_file(enc->proj, t->tu);
@@ -566,11 +669,17 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 		if (s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
 			continue;
 		if (s->type == STT_FUNC) {
+			struct line_moved lm = { enc, project_tu_file(enc->proj, t->tu), tu_gen(enc, t->tu) };
+			bool lines_only = false;
+
 			ok = old ? obj_find(old, s->name, STT_FUNC) : -1;
-			if (ok >= 0 && obj_same_code(old, (size_t)ok, o, k) &&
+			if (ok >= 0 && obj_same_code(old, (size_t)ok, o, k, line_moved, &lm, &lines_only) &&
 			    func_now(enc, s->name, lookup_cu, &addr) == 0) {
-				/* Unchanged: calls go to the code that runs now. */
+				/* Unchanged (or only a __LINE__ moved: "moved, not
+				 * changed"): calls go to the code that runs now. */
 				t->plan.addr[k] = addr;
+				if (lines_only)
+					list_add(moved, nmoved, s->name);
 				continue;
 			}
 			t->plan.load[s->shndx] = true;
@@ -717,8 +826,8 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	struct tu_apply *ts = NULL;
 	struct undo_log log = { 0 };
 	size_t nts = 0;
-	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, dir[4096];
-	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0;
+	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, **moved = NULL, dir[4096];
+	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0, nmoved = 0;
 	uint64_t t0 = now_us(), compile_us = 0;
 	unsigned gen = enc->gen + 1;
 	int err = 0;
@@ -764,37 +873,51 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	/* Step 2: compile into the generation's folder. */
 	snprintf(dir, sizeof(dir), "%s/gen/%03u", project_state_path(enc->proj), gen);
 	make_dirs(dir);
-	for (size_t i = 0; i < nts; i++) {
-		const char *const *argv = project_tu_argv(enc->proj, ts[i].tu);
-		const char *src = project_tu_file(enc->proj, ts[i].tu), *base = strrchr(src, '/');
-		const char *opt = optimised(argv), *was;
-		char **cmd, *output = NULL;
+	{
+		const char *const **argvs = calloc(nts, sizeof(*argvs));
+		const char **dirs = calloc(nts, sizeof(*dirs));
+		struct compile *cs = calloc(nts, sizeof(*cs));
+		uint64_t c0 = now_us();
 
-		if (opt) {
-			err = enc_fail(errmsg, -EINVAL, "'%s' is compiled with %s: optimised code cannot be edited "
-				    "and continued (encide's build uses -O0)", src, opt);
-			goto out;
+		for (size_t i = 0; argvs && dirs && cs && i < nts && err == 0; i++) {
+			const char *const *argv = project_tu_argv(enc->proj, ts[i].tu);
+			const char *src = project_tu_file(enc->proj, ts[i].tu), *base = strrchr(src, '/');
+			const char *opt = optimised(argv);
+
+			if (opt)
+				err = enc_fail(errmsg, -EINVAL, "'%s' is compiled with %s: optimised code cannot be "
+					       "edited and continued (encide's build uses -O0)", src, opt);
+			else if (asprintf(&ts[i].object, "%s/%.*s.o", dir, (int)strcspn(base ? base + 1 : src, "."),
+					  base ? base + 1 : src) < 0 ||
+				 !(argvs[i] = (const char *const *)gen_argv(argv, ts[i].object)))
+				err = enc_fail(errmsg, -ENOMEM, "out of memory");
+			dirs[i] = project_tu_dir(enc->proj, ts[i].tu);
 		}
-		if (asprintf(&ts[i].object, "%s/%.*s.o", dir, (int)strcspn(base ? base + 1 : src, "."),
-			     base ? base + 1 : src) < 0) {
+		if (!argvs || !dirs || !cs)
 			err = enc_fail(errmsg, -ENOMEM, "out of memory");
-			goto out;
+		/* Every TU at once (as many as there are processors). */
+		if (err == 0 && (err = compile_all(cs, argvs, dirs, nts)) < 0)
+			enc_fail(errmsg, err, "cannot run the compiler: %s", strerror(-err));
+		compile_us = now_us() - c0;
+		for (size_t i = 0; cs && i < nts && err == 0; i++)
+			if (!WIFEXITED(cs[i].status) || WEXITSTATUS(cs[i].status) != 0)
+				err = enc_fail(errmsg, -EIO, "compile error, nothing applied:\n%s",
+					       cs[i].out ? cs[i].out : project_tu_file(enc->proj, ts[i].tu));
+		for (size_t i = 0; i < nts; i++) {
+			if (argvs)
+				free((void *)argvs[i]);
+			if (cs)
+				free(cs[i].out);
 		}
-		cmd = gen_argv(argv, ts[i].object);
-		{
-			uint64_t c0 = now_us();
+		free(argvs);
+		free(dirs);
+		free(cs);
+		if (err < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < nts; i++) {
+		const char *was;
 
-			err = cmd ? run_compiler((const char *const *)cmd, project_tu_dir(enc->proj, ts[i].tu), &output)
-				  : -ENOMEM;
-			compile_us += now_us() - c0;
-		}
-		free(cmd);
-		if (err < 0) {
-			enc_fail(errmsg, err, "compile error, nothing applied:\n%s", output ? output : strerror(-err));
-			free(output);
-			goto out;
-		}
-		free(output);
 		if ((err = obj_open(&ts[i].new, ts[i].object, errmsg)) < 0)
 			goto out;
 		if ((was = current_object(enc, ts[i].tu)) && (err = obj_open(&ts[i].old, was, errmsg)) < 0)
@@ -807,7 +930,8 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	for (size_t i = 0; i < nts; i++) {
 		if ((err = refuse_layouts(enc, &ts[i], errmsg)) < 0)
 			goto out;
-		if ((err = plan_tu(enc, &ts[i], &changed, &nchanged, &added, &nadded, &vars, &nvars, errmsg)) < 0)
+		if ((err = plan_tu(enc, &ts[i], &changed, &nchanged, &added, &nadded, &vars, &nvars, &moved,
+				   &nmoved, errmsg)) < 0)
 			goto out;
 	}
 	if ((err = refuse_signatures(enc, ts, nts, errmsg)) < 0)
@@ -931,6 +1055,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		if (slot) {
 			free(slot->object);
 			slot->object = ts[i].object;
+			slot->gen = gen;
 			ts[i].object = NULL;
 		}
 		/* The debugger learns the new code: lines, frames, breakpoints. */
@@ -964,7 +1089,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		bus_emit_enc_applied(enc->bus, &(struct ev_enc_applied){
 			.generation = enc->gen, .name = name, .changed = (const char *const *)changed,
 			.added = (const char *const *)added, .variables = (const char *const *)vars,
-			.old_frames = (const char *const *)old_frames,
+			.old_frames = (const char *const *)old_frames, .moved = (const char *const *)moved,
 			.compile_us = (int64_t)compile_us, .total_us = (int64_t)(now_us() - t0) });
 	}
 	goto out;
@@ -984,6 +1109,7 @@ out:
 	list_free(changed, nchanged);
 	list_free(added, nadded);
 	list_free(vars, nvars);
+	list_free(moved, nmoved);
 	list_free(old_frames, nold);
 	return err;
 }

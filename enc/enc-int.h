@@ -64,8 +64,11 @@ const char *obj_base_name(const char *name, char *buf, size_t size);
  * base name, or for a section symbol the section's name. */
 const char *obj_target_name(const struct obj *o, uint32_t sym, char *buf, size_t size);
 /* True when symbol a of object x and symbol b of object y have the same
- * bytes and relocations (same types, addends, target names). */
-bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b);
+ * bytes and relocations (same types and target names; read-only data that
+ * says the same). Immediates that differ are allowed where moved(arg, old,
+ * new) holds (a __LINE__ that only moved): *lines_moved says so then. */
+bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b,
+		   bool (*moved)(void *arg, int64_t was, int64_t now), void *arg, bool *lines_moved);
 
 /* One named type's layout, or one function's signature, in a compile
  * (enc-types.c). */
@@ -194,6 +197,7 @@ struct tu_obj {
 	char *source;      /* the TU's source, absolute */
 	char *object;      /* its newest object: gen/000's copy of the build's, then each generation's */
 	char *built;       /* gen/000's copy of the build's object (what revert goes back to) */
+	unsigned gen;      /* the generation object was compiled as (its source's lines) */
 };
 
 struct upgrade;

@@ -2,6 +2,7 @@
  * their sections, symbols and relocations through libelf, and comparing a
  * function between two compiles of the same file.
  */
+#include <capstone/capstone.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -298,19 +299,71 @@ static bool same_constant(const struct obj *x, const struct obj_reloc *ra, const
 	return la == lb && memcmp(ka->data + ta, kb->data + tb, la) == 0;
 }
 
-bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b)
+/* True when the code of sections ca (x) and cb (y), of the same length,
+ * differs only in immediates where moved(old value, new value) holds: a
+ * __LINE__ below an inserted line. */
+static bool only_lines_differ(const struct obj_section *ca, const struct obj_section *cb,
+			      bool (*moved)(void *arg, int64_t was, int64_t now), void *arg)
+{
+	csh cs;
+	cs_insn *ia = NULL, *ib = NULL;
+	size_t na, nb;
+	bool ok = moved != NULL;
+
+	if (!ok || cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return false;
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	na = cs_disasm(cs, ca->data, ca->size, 0, 0, &ia);
+	nb = cs_disasm(cs, cb->data, cb->size, 0, 0, &ib);
+	ok = na == nb && na > 0;
+	for (size_t i = 0; ok && i < na; i++) {
+		const cs_x86_encoding *e = &ib[i].detail->x86.encoding;
+		size_t at = (size_t)ib[i].address, len = ib[i].size;
+		int64_t was = 0, now = 0;
+
+		if (ia[i].address != ib[i].address || ia[i].size != len) {
+			ok = false;
+			break;
+		}
+		if (memcmp(ca->data + at, cb->data + at, len) == 0)
+			continue;
+		/* Only the immediate may differ, and by the line map. */
+		ok = e->imm_size > 0 && e->imm_size <= 8 && e->imm_offset + e->imm_size <= len &&
+		     memcmp(ca->data + at, cb->data + at, e->imm_offset) == 0 &&
+		     memcmp(ca->data + at + e->imm_offset + e->imm_size, cb->data + at + e->imm_offset + e->imm_size,
+			    len - e->imm_offset - e->imm_size) == 0;
+		if (ok) {
+			memcpy(&was, ca->data + at + e->imm_offset, e->imm_size);
+			memcpy(&now, cb->data + at + e->imm_offset, e->imm_size);
+			ok = moved(arg, was, now);
+		}
+	}
+	cs_free(ia, na);
+	cs_free(ib, nb);
+	cs_close(&cs);
+	return ok;
+}
+
+bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b,
+		   bool (*moved)(void *arg, int64_t was, int64_t now), void *arg, bool *lines_moved)
 {
 	const struct obj_symbol *sa = &x->syms[a], *sb = &y->syms[b];
 	const struct obj_section *ca, *cb;
 
+	if (lines_moved)
+		*lines_moved = false;
 	if (sa->shndx >= x->nsecs || sb->shndx >= y->nsecs || sa->size != sb->size)
 		return false;
 	ca = &x->secs[sa->shndx];
 	cb = &y->secs[sb->shndx];
 	if (ca->size != cb->size || ca->nrelocs != cb->nrelocs)
 		return false;
-	if (ca->data && cb->data && memcmp(ca->data, cb->data, ca->size) != 0)
-		return false;
+	if (ca->data && cb->data && memcmp(ca->data, cb->data, ca->size) != 0) {
+		if (!only_lines_differ(ca, cb, moved, arg))
+			return false;
+		if (lines_moved)
+			*lines_moved = true;
+	}
 	for (size_t i = 0; i < ca->nrelocs; i++) {
 		const struct obj_reloc *ra = &ca->relocs[i], *rb = &cb->relocs[i];
 		char na[256], nb[256];

@@ -172,6 +172,7 @@ int enc_revert(struct enc *enc, char **errmsg)
 		if (enc->objs[i].built) {
 			free(enc->objs[i].object);
 			enc->objs[i].object = strdup(enc->objs[i].built);
+			enc->objs[i].gen = 0;
 		}
 	for (size_t i = 0; i < enc->nregions; i++)
 		enc->regions[i].obsolete = true;
