@@ -1281,3 +1281,58 @@ int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high)
 	}
 	return -ENOENT;
 }
+
+/* Searches die's children (blocks too) for a static variable named var:
+ * its DW_OP_addr. */
+static bool static_in(Dwarf_Die *die, const char *var, Dwarf_Addr *addr)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(die, &child) != 0)
+		return false;
+	do {
+		Dwarf_Attribute attr;
+		Dwarf_Op *ops;
+		size_t nops;
+		const char *name = dwarf_diename(&child);
+
+		if (dwarf_tag(&child) == DW_TAG_lexical_block && static_in(&child, var, addr))
+			return true;
+		if (dwarf_tag(&child) == DW_TAG_variable && name && strcmp(name, var) == 0 &&
+		    dwarf_attr(&child, DW_AT_location, &attr) && dwarf_getlocation(&attr, &ops, &nops) == 0 &&
+		    nops == 1 && ops[0].atom == DW_OP_addr) {
+			*addr = ops[0].number;
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+int dbg_function_static(struct dbg *dbg, const char *cu_file, const char *func, const char *var, uint64_t *addr)
+{
+	for (size_t i = 0; i < dbg->nmods; i++) {
+		struct dbg_module *m = &dbg->mods[i];
+		Dwarf_Die *cu = NULL;
+		Dwarf_Addr bias;
+
+		if (!dbg->program || strcmp(m->name, dbg->program) != 0)
+			continue;
+		while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
+			const char *name = dwarf_diename(cu);
+			Dwarf_Die die;
+			Dwarf_Addr a;
+
+			if (!name || strcmp(base_name(name), base_name(cu_file)) != 0 || dwarf_child(cu, &die) != 0)
+				continue;
+			do {
+				if (dwarf_tag(&die) == DW_TAG_subprogram && dwarf_diename(&die) &&
+				    strcmp(dwarf_diename(&die), func) == 0 && !dwarf_hasattr(&die, DW_AT_declaration) &&
+				    static_in(&die, var, &a)) {
+					*addr = a + bias;
+					return 0;
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+	}
+	return -ENOENT;
+}

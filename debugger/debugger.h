@@ -223,6 +223,11 @@ int dbg_line_address(struct dbg *dbg, const char *file, int line, uint64_t *addr
  * base name), else of a loaded library. *size gets its size (may be NULL).
  * Returns 0, or -ENOENT. */
 int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size);
+/* The run-time address of the static variable var declared in function
+ * func of the program's CU whose source is cu_file (gcc numbers such
+ * variables "n.0", "n.1"... differently in each compile; the DWARF names
+ * them by function). 0, or -ENOENT. */
+int dbg_function_static(struct dbg *dbg, const char *cu_file, const char *func, const char *var, uint64_t *addr);
 /* Like dbg_lookup_symbol for a global function, through an IFUNC's
  * resolver (run in the program) to the code it selects. */
 int dbg_resolve_function(struct dbg *dbg, const char *name, uint64_t *addr);

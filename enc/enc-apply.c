@@ -95,6 +95,7 @@ void enc_free(struct enc *enc)
 	for (size_t i = 0; i < enc->nvars; i++) {
 		free(enc->vars[i].name);
 		free(enc->vars[i].cu);
+		free(enc->vars[i].func);
 	}
 	free(enc->vars);
 	for (size_t i = 0; i < enc->nregions; i++) {
@@ -480,11 +481,13 @@ static bool same_cu(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* A variable an earlier generation added. */
-static struct added_var *var_find(struct enc *enc, const char *name, const char *cu)
+/* A variable an earlier generation added (func: the function whose static
+ * it is, or NULL). */
+static struct added_var *var_find(struct enc *enc, const char *name, const char *cu, const char *func)
 {
 	for (size_t i = 0; i < enc->nvars; i++)
-		if (strcmp(enc->vars[i].name, name) == 0 && same_cu(enc->vars[i].cu, cu))
+		if (strcmp(enc->vars[i].name, name) == 0 && same_cu(enc->vars[i].cu, cu) &&
+		    same_cu(enc->vars[i].func, func))
 			return &enc->vars[i];
 	return NULL;
 }
@@ -658,7 +661,7 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			/* Defined by an earlier generation (another TU's new
 			 * function or variable): bound to it, not looked up. */
 			struct patched *p = patched_find(enc, s->name, NULL);
-			struct added_var *av = var_find(enc, s->name, NULL);
+			struct added_var *av = var_find(enc, s->name, NULL, NULL);
 
 			if (p && p->ncopies)
 				t->plan.addr[k] = p->copies[p->ncopies - 1].entry;
@@ -691,21 +694,30 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			}
 		} else if (s->type == STT_OBJECT) {
 			struct added_var *av;
+			const char *func = NULL;
+			long was = -1;
 
 			obj_base_name(s->name, base, sizeof(base));
 			size = 0;
-			if ((av = var_find(enc, base, lookup_cu))) {
+			/* A function's static ("n.1"): gcc numbers them anew in each
+			 * compile; the function that uses it says which it is. */
+			if (s->bind == STB_LOCAL && strcmp(base, s->name) != 0)
+				func = obj_static_owner(o, k);
+			if (old)
+				was = func ? obj_find_static(old, func, base) : obj_find(old, s->name, STT_OBJECT);
+			if ((av = var_find(enc, base, lookup_cu, func))) {
 				/* Added by an earlier generation: its storage, its value. */
 				t->plan.addr[k] = av->addr;
 				t->plan.load[s->shndx] = false;
-			} else if (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, &size) == 0 ||
-			    dbg_lookup_symbol(enc->dbg, base, lookup_cu, &addr, &size) == 0) {
+			} else if (func ? dbg_function_static(enc->dbg, lookup_cu, func, base, &addr) == 0
+					: (dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &addr, &size) == 0 ||
+					   dbg_lookup_symbol(enc->dbg, base, lookup_cu, &addr, &size) == 0)) {
 				/* It exists: the program's copy, value and all. */
-				long was = old ? obj_find(old, s->name, STT_OBJECT) : -1;
-
+				if (!size && was >= 0)
+					size = old->syms[was].size;
 				if (size && s->size != size)
 					return enc_fail(errmsg, -EINVAL, "'%s' changed size (%llu to %llu bytes): existing "
-						     "data cannot change its layout; restart to apply", s->name,
+						     "data cannot change its layout; restart to apply", base,
 						     (unsigned long long)size, (unsigned long long)s->size);
 				if (was >= 0) {
 					const struct obj_symbol *w = &old->syms[was];
@@ -716,13 +728,13 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 					if (!same)
 						return enc_fail(errmsg, -EINVAL, "the initialiser of '%s' changed: the running "
 							     "program has its own value; change it with 'print %s = ...' "
-							     "or restart", s->name, base);
+							     "or restart", base, base);
 				}
 				t->plan.addr[k] = addr;
 				t->plan.load[s->shndx] = false;
 			} else {
 				t->plan.load[s->shndx] = true;
-				list_add(vars, nvars, s->name);
+				list_add(vars, nvars, base);
 			}
 		}
 	}
@@ -1029,9 +1041,11 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			if (!v)
 				continue;
 			enc->vars = v;
+			obj_base_name(s->name, base, sizeof(base));
 			v[enc->nvars++] = (struct added_var){
-				.name = strdup(obj_base_name(s->name, base, sizeof(base))),
-				.cu = lookup_cu ? strdup(lookup_cu) : NULL,
+				.name = strdup(base), .cu = lookup_cu ? strdup(lookup_cu) : NULL,
+				.func = s->bind == STB_LOCAL && strcmp(base, s->name) != 0 && obj_static_owner(o, k)
+						? strdup(obj_static_owner(o, k)) : NULL,
 				.addr = ts[i].loaded.sec_addr[s->shndx] + s->value };
 		}
 	}

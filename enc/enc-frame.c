@@ -322,6 +322,93 @@ static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, char *save
 	return 0;
 }
 
+/* The callee-saved registers of a frame move: the old prologue pushed one
+ * list below rbp (rbp-8, rbp-16...), the new one pushes another.
+ *
+ *   in both:      its saved value goes to its new slot
+ *   new only:     the old code never touched it: the register still holds
+ *                 the caller's value, which goes to its slot
+ *   old only:     the new code will not restore it: the caller's value goes
+ *                 back into the register now
+ *
+ * At a statement boundary of -O0 code no value lives in these registers. */
+struct saves {
+	unsigned reg[6];        /* DWARF register numbers of the new list */
+	uint64_t slot_val[6];   /* what goes into each new slot */
+	size_t n;               /* how many */
+	unsigned restore[6];    /* registers set back from the old list */
+	uint64_t restore_val[6];
+	size_t nrestore;
+};
+
+static int dwarf_reg(const char *name)
+{
+	static const char *const names[] = { "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8", "r9",
+					      "r10", "r11", "r12", "r13", "r14", "r15" };
+
+	for (int i = 0; i < 16; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Splits "rbx,r12" into register numbers; -1 on a name we do not know. */
+static int reg_list(const char *list, unsigned *out, size_t max, size_t *n)
+{
+	char buf[64], *save = NULL;
+
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int r = dwarf_reg(t);
+
+		if (r < 0 || *n == max)
+			return -1;
+		out[(*n)++] = (unsigned)r;
+	}
+	return 0;
+}
+
+static int saved_plan(struct dbg *dbg, const char *old_list, const char *new_list, uint64_t rbp, struct saves *sv,
+		      char **reason)
+{
+	unsigned old[6];
+	size_t nold;
+
+	*sv = (struct saves){ 0 };
+	if (reg_list(old_list, old, 6, &nold) < 0 || reg_list(new_list, sv->reg, 6, &sv->n) < 0)
+		return why(reason, "the prologue saves registers encide does not know (%s / %s)", old_list, new_list);
+	for (size_t i = 0; i < sv->n; i++) {
+		size_t j = 0;
+
+		while (j < nold && old[j] != sv->reg[i])
+			j++;
+		if (j < nold ? dbg_read(dbg, rbp - 8 * (j + 1), &sv->slot_val[i], 8) < 0
+			     : dbg_reg_get(dbg, sv->reg[i], &sv->slot_val[i]) < 0)
+			return why(reason, "cannot read a saved register");
+	}
+	for (size_t j = 0; j < nold; j++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < sv->n; i++)
+			kept |= sv->reg[i] == old[j];
+		if (kept)
+			continue;
+		sv->restore[sv->nrestore] = old[j];
+		if (dbg_read(dbg, rbp - 8 * (j + 1), &sv->restore_val[sv->nrestore++], 8) < 0)
+			return why(reason, "cannot read a saved register");
+	}
+	return 0;
+}
+
+static void saved_apply(struct dbg *dbg, const struct saves *sv, uint64_t rbp)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		dbg_write(dbg, rbp - 8 * (i + 1), &sv->slot_val[i], 8);
+	for (size_t i = 0; i < sv->nrestore; i++)
+		dbg_reg_set(dbg, sv->restore[i], sv->restore_val[i]);
+}
+
 /* The address where the function's body starts (its second row): what
  * lies before is the prologue, whose frame is not set up yet. */
 static Dwarf_Addr body_start(const struct fview *v)
@@ -419,6 +506,7 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 	uint64_t pc, rbp, cfa, old_frame, new_frame;
 	Dwarf_Addr rows[64], at;
 	char old_saved[64], new_saved[64];
+	struct saves saves = { 0 };
 	uint8_t **vals = NULL;
 	size_t nold, ordinal = 0;
 	int err, target = 0;
@@ -474,10 +562,10 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 	if ((err = prologue(dbg, job->old_entry, &old_frame, old_saved, sizeof(old_saved), reason)) < 0 ||
 	    (err = prologue(dbg, job->new_entry, &new_frame, new_saved, sizeof(new_saved), reason)) < 0)
 		goto out;
-	if (strcmp(old_saved, new_saved) != 0) {
-		err = why(reason, "the new %s() saves other registers in its prologue", job->func);
+	/* The callee-saved registers each prologue pushed below rbp: what the
+	 *    new epilogue will pop must be the caller's values. */
+	if ((err = saved_plan(dbg, old_saved, new_saved, rbp, &saves, reason)) < 0)
 		goto out;
-	}
 	/* 4. The variables: read every old value first, then write them. */
 	cfa = rbp + 16;
 	vals = calloc(b.nvars ? b.nvars : 1, sizeof(*vals));
@@ -512,6 +600,7 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 			err = why(reason, "cannot write '%s' in the new frame", b.vars[i].name);
 			goto out;
 		}
+	saved_apply(dbg, &saves, rbp);
 	/* The new prologue's frame (0 for a leaf that lives in the red zone:
 	 * its epilogue pops rbp from where rsp points). */
 	dbg_reg_set(dbg, 7, rbp - new_frame);

@@ -57,6 +57,12 @@ int obj_open(struct obj **out, const char *path, char **errmsg);
 void obj_free(struct obj *o);
 /* Index of the defined function or object named name, or -1. */
 long obj_find(const struct obj *o, const char *name, unsigned type);
+/* The function that uses the static variable at symbol index k (its code
+ * refers to it or to its section), or NULL. */
+const char *obj_static_owner(const struct obj *o, size_t k);
+/* The index of the static variable base ("n" of "n.1") that function func
+ * uses, or -1. */
+long obj_find_static(const struct obj *o, const char *func, const char *base);
 /* A symbol's name with gcc's ".NNN" numbering dropped ("n.0" -> "n"),
  * into buf. */
 const char *obj_base_name(const char *name, char *buf, size_t size);
@@ -189,6 +195,7 @@ struct gen_region {
 struct added_var {
 	char *name;        /* as in the source */
 	char *cu;          /* its source file when file-local, else NULL */
+	char *func;        /* the function whose static it is, else NULL */
 	uint64_t addr;     /* its storage in that generation's region */
 };
 

@@ -222,6 +222,45 @@ long obj_find(const struct obj *o, const char *name, unsigned type)
 	return -1;
 }
 
+const char *obj_static_owner(const struct obj *o, size_t k)
+{
+	const struct obj_symbol *v = &o->syms[k];
+
+	for (size_t i = 0; i < o->nsecs; i++) {
+		if (!(o->secs[i].flags & SHF_EXECINSTR))
+			continue;
+		for (size_t r = 0; r < o->secs[i].nrelocs; r++) {
+			const struct obj_reloc *rel = &o->secs[i].relocs[r];
+			const struct obj_symbol *t = rel->sym < o->nsyms ? &o->syms[rel->sym] : NULL;
+
+			if (!t || !(rel->sym == k || (t->type == STT_SECTION && t->shndx == v->shndx)))
+				continue;
+			/* The function that section holds. */
+			for (size_t f = 1; f < o->nsyms; f++)
+				if (o->syms[f].type == STT_FUNC && o->syms[f].shndx == i)
+					return o->syms[f].name;
+		}
+	}
+	return NULL;
+}
+
+long obj_find_static(const struct obj *o, const char *func, const char *base)
+{
+	char b[256];
+
+	for (size_t k = 1; k < o->nsyms; k++) {
+		const struct obj_symbol *s = &o->syms[k];
+		const char *owner;
+
+		if (s->type != STT_OBJECT || s->bind != STB_LOCAL || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs ||
+		    strcmp(obj_base_name(s->name, b, sizeof(b)), base) != 0 || strcmp(b, s->name) == 0)
+			continue;
+		if ((owner = obj_static_owner(o, k)) && strcmp(owner, func) == 0)
+			return (long)k;
+	}
+	return -1;
+}
+
 const char *obj_base_name(const char *name, char *buf, size_t size)
 {
 	size_t len = strlen(name), end = len;

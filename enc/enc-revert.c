@@ -86,6 +86,7 @@ static void forget_region(struct enc *enc, const struct gen_region *r)
 		if (enc->vars[i].addr >= lo && enc->vars[i].addr < hi) {
 			free(enc->vars[i].name);
 			free(enc->vars[i].cu);
+			free(enc->vars[i].func);
 			enc->vars[i] = enc->vars[--enc->nvars];
 		}
 }
