@@ -1286,10 +1286,20 @@ int dbg_memory_state(struct dbg *dbg, char **out, char **errmsg)
 	char path[64], line[1024], *text = NULL;
 	size_t len = 0;
 	FILE *maps, *f;
+	int64_t rseq_off = 0;
 
 	*out = NULL;
 	if (dbg->pid <= 0 || dbg->state != DBG_STOPPED)
 		return dbg_fail(errmsg, -ESRCH, "the program is not stopped");
+	/* Each thread's rseq area (glibc registers it at fs + __rseq_offset):
+	 * the kernel writes the CPU a thread runs on there whenever it likes. */
+	{
+		uint64_t a;
+
+		if (dbg_lookup_symbol(dbg, "__rseq_offset", NULL, &a, NULL) < 0 ||
+		    dbg_read(dbg, a, &rseq_off, sizeof(rseq_off)) < 0)
+			rseq_off = 0;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", dbg->pid);
 	if (!(maps = fopen(path, "re")))
 		return dbg_fail(errmsg, -errno, "%s: %s", path, strerror(errno));
@@ -1321,6 +1331,13 @@ int dbg_memory_state(struct dbg *dbg, char **out, char **errmsg)
 
 			if (dbg_read(dbg, a, buf, n) < 0)
 				break;
+			for (size_t i = 0; rseq_off && i < dbg->nthreads; i++) {
+				uint64_t r = dbg->threads[i].regs.fs_base + (uint64_t)rseq_off;
+
+				for (uint64_t b = r; b < r + 32; b++)
+					if (!dbg->threads[i].exited && b >= a && b < a + n)
+						buf[b - a] = 0;
+			}
 			for (size_t k = 0; k < n; k++)
 				h = (h ^ buf[k]) * 0x100000001b3ULL;
 			a += n;
