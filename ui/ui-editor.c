@@ -217,7 +217,8 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 			const struct line_change *c = &changes[i];
 
 			if (c->kind == LINE_DELETED) {
-				mark_set(marks, first, rows, c->line, '_', UI_GIT_DELETED, 1);
+				/* Removed just above c->line: '_' on the line above. */
+				mark_set(marks, first, rows, c->line > 1 ? c->line - 1 : 1, '_', UI_GIT_DELETED, 1);
 				continue;
 			}
 			for (size_t l = c->line; l < c->line + c->count && l < first + rows; l++)

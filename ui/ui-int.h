@@ -293,6 +293,7 @@ struct ui {
 	size_t ndiags;              /* how many */
 	char *build_state;          /* "building 3/7 count.c", "build ok"... (owned) */
 	char *apply_state;          /* "applied upd002"... (owned) */
+	long long apply_guess;      /* the generation a frame moved into by a diff's line map */
 
 	/* file tree */
 	char **files;               /* the project's files, relative, sorted (owned) */

@@ -218,10 +218,22 @@ static void on_event(const struct bus_event *ev, void *arg)
 				  e->errors == 1 ? "" : "s");
 		break;
 	}
+	case EV_FRAME_REMAPPED: {
+		/* A line from a diff (the file changed outside encide): say so. */
+		const struct ev_frame_remapped *e = ev->payload;
+
+		if (e->guess) {
+			ui->apply_guess = (long long)e->generation;
+			set_state(&ui->apply_state, "upd%03lld: %s at line %lld, guessed by a diff",
+				  (long long)e->generation, e->function ? e->function : "?", (long long)e->new_line);
+		}
+		break;
+	}
 	case EV_ENC_APPLIED: {
 		const struct ev_enc_applied *e = ev->payload;
 
-		set_state(&ui->apply_state, "applied upd%03lld", (long long)e->generation);
+		set_state(&ui->apply_state, "applied upd%03lld%s", (long long)e->generation,
+			  ui->apply_guess == (long long)e->generation ? ", line guessed by a diff" : "");
 		break;
 	}
 	case EV_ENC_REJECTED: {
@@ -240,7 +252,8 @@ int ui_output_attach(struct ui *ui)
 {
 	static const enum bus_event_type types[] = { EV_PROGRAM_OUTPUT, EV_INFERIOR_STARTED, EV_INFERIOR_EXITED,
 						     EV_BUILD_STARTED,  EV_BUILD_PROGRESS,   EV_DIAGNOSTIC,
-						     EV_BUILD_FINISHED, EV_ENC_APPLIED,      EV_ENC_REJECTED };
+						     EV_BUILD_FINISHED, EV_ENC_APPLIED,      EV_ENC_REJECTED,
+						     EV_FRAME_REMAPPED };
 
 	ui->out_follow = true;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
