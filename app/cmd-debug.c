@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/cmd-int.h"
@@ -181,6 +182,33 @@ static int resumed(struct cmd_ctx *ctx, int err, char *msg)
 	return resumed_bg(ctx, err, msg, false);
 }
 
+/* The program file as its symbols were read: a build (a relink after Edit
+ * and Continue) that rewrote it makes them stale. */
+static struct {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+} program_read;
+
+static void program_stat(const char *path, bool record, bool *changed)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) < 0)
+		return;
+	if (changed)
+		*changed = st.st_dev != program_read.dev || st.st_ino != program_read.ino ||
+			   st.st_size != program_read.size || st.st_mtim.tv_sec != program_read.mtime.tv_sec ||
+			   st.st_mtim.tv_nsec != program_read.mtime.tv_nsec;
+	if (record) {
+		program_read.dev = st.st_dev;
+		program_read.ino = st.st_ino;
+		program_read.size = st.st_size;
+		program_read.mtime = st.st_mtim;
+	}
+}
+
 int debug_program(struct app *app, char **errmsg)
 {
 	const char *name = app->project ? project_target(app->project) : NULL, *target = NULL;
@@ -192,12 +220,27 @@ int debug_program(struct app *app, char **errmsg)
 		if (strcmp(project_target_name(app->project, i), name) == 0)
 			target = project_target_path(app->project, i);
 
-	if (dbg_program(app->dbg))
-		return 0;
+	if (dbg_program(app->dbg)) {
+		bool changed = false;
+		char *path;
+
+		program_stat(dbg_program(app->dbg), false, &changed);
+		if (!changed || dbg_pid(app->dbg) > 0)
+			return 0;
+		/* Rebuilt since its symbols were read: read them again. */
+		path = strdup(dbg_program(app->dbg));
+		err = path ? dbg_set_program(app->dbg, path, errmsg) : -ENOMEM;
+		if (err == 0)
+			program_stat(path, true, NULL);
+		free(path);
+		return err;
+	}
 	/* The project's built target, when there is one. */
 	if (target && access(target, X_OK) == 0) {
-		if ((err = dbg_set_program(app->dbg, target, &msg)) == 0)
+		if ((err = dbg_set_program(app->dbg, target, &msg)) == 0) {
+			program_stat(target, true, NULL);
 			return 0;
+		}
 		*errmsg = msg ? msg : strdup("cannot debug the target");
 		return err;
 	}

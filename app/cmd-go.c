@@ -27,11 +27,15 @@ static int go_start(struct app *app, const char *location, char **errmsg)
 	int err, id;
 
 	*errmsg = NULL;
+	bool at_main = location && strcmp(location, "main") == 0;
+
 	if ((err = debug_program(app, errmsg)) < 0)
 		return err;
-	if (location && (err = dbg_break(app->dbg, location, true, &id, errmsg)) < 0)
+	/* To main: the debugger's own stop at main (gdb's start), resolved in
+	 * the process as it runs, so a relinked executable is no trouble. */
+	if (location && !at_main && (err = dbg_break(app->dbg, location, true, &id, errmsg)) < 0)
 		return err;
-	if ((err = dbg_run(app->dbg, none, false, errmsg)) < 0)
+	if ((err = dbg_run(app->dbg, none, at_main, errmsg)) < 0)
 		return err;
 	if (app->pending.active)
 		app->pending.waits_for_stop = true;
@@ -67,6 +71,35 @@ static void go_built(void *arg, int status, const char *msg)
 	free(st);
 }
 
+/* A build already runs (the relink after a run with Edit and Continue, a
+ * `build`): go waits for its end instead of failing. One at a time. */
+static struct go_state *go_waiting;
+static int go_sub;
+
+static void on_build_finished(const struct bus_event *ev, void *arg)
+{
+	const struct ev_build_finished *e = ev->payload;
+	struct go_state *st = go_waiting;
+
+	if (!st || st->app != arg)
+		return;
+	go_waiting = NULL;
+	go_built(st, e->ok ? 0 : -1, e->ok ? NULL : "go: the build failed");
+}
+
+static int go_after_build(struct cmd_ctx *ctx, struct go_state *st)
+{
+	if (go_waiting || (go_sub <= 0 && (go_sub = bus_subscribe(ctx->app->bus, EV_BUILD_FINISHED,
+								   on_build_finished, ctx->app)) < 0)) {
+		free(st->location);
+		free(st);
+		return cmd_error(ctx, "go: a build is running and another go waits for it");
+	}
+	go_waiting = st;
+	cmd_print(ctx, "go: waiting for the build that runs");
+	return CMD_PENDING;
+}
+
 static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct app *app = ctx->app;
@@ -94,6 +127,8 @@ static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_error(ctx, "go: out of memory");
 		}
 		st->app = app;
+		if (project_building(app->project))
+			return go_after_build(ctx, st);
 		if (project_build(app->project, app->loop, app->bus, &(struct build_opts){ 0 }, go_built, st, &msg) < 0) {
 			cmd_error(ctx, "go: %s", msg ? msg : "cannot build");
 			free(msg);

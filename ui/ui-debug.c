@@ -126,6 +126,8 @@ void ui_debug_free(struct ui *ui)
 	free(ui->frame_gen);
 	free(ui->frame_old);
 	free(ui->threads);
+	free(ui->read_bufs);
+	free(ui->read_versions);
 	for (size_t i = 0; i < ui->nopen; i++)
 		free(ui->open_exprs[i]);
 	free(ui->open_exprs);
@@ -374,6 +376,18 @@ void ui_debug_refresh(struct ui *ui)
 		if (!ui->frame_gen || !ui->frame_old)
 			ui->nframes = 0;
 		frames_mark_old(ui);
+		/* The versions the frames' lines are of: edits made from now on
+		 * move the marks with their lines. */
+		free(ui->read_bufs);
+		free(ui->read_versions);
+		ui->nread = 0;
+		ui->read_bufs = calloc(ui->app->nbufs + 1, sizeof(*ui->read_bufs));
+		ui->read_versions = calloc(ui->app->nbufs + 1, sizeof(*ui->read_versions));
+		for (size_t i = 0; ui->read_bufs && ui->read_versions && i < ui->app->nbufs; i++) {
+			ui->read_bufs[i] = ui->app->bufs[i];
+			ui->read_versions[i] = buf_version(ui->app->bufs[i]);
+			ui->nread++;
+		}
 		n = dbg_threads(dbg, &threads);
 		free(ui->threads);
 		ui->threads = n > 0 ? threads : NULL;

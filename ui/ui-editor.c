@@ -53,6 +53,26 @@ static bool same_file(const char *a, const char *b)
 	return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
 }
 
+size_t ui_editor_frame_line(struct ui *ui, const struct buffer *buf, size_t line)
+{
+	struct linemap *m;
+	size_t to;
+
+	for (size_t i = 0; i < ui->nread; i++) {
+		if (ui->read_bufs[i] != buf)
+			continue;
+		if (ui->read_versions[i] == buf_version(buf))
+			return line;
+		m = buf_linemap(buf, ui->read_versions[i], buf_version(buf));
+		if (!m)
+			return line;
+		to = linemap_get(m, line);
+		linemap_free(m);
+		return to;
+	}
+	return line;
+}
+
 void ui_editor_scroll(struct ui *ui)
 {
 	const struct view *v = &ui->app->view;
@@ -233,7 +253,7 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 	n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
 	for (size_t i = 0; i < n; i++)
 		if (bps[i].line > 0 && same_file(bps[i].file, path))
-			mark_set(marks, first, rows, (size_t)bps[i].line,
+			mark_set(marks, first, rows, ui_editor_frame_line(ui, buf, (size_t)bps[i].line),
 				 bps[i].enabled ? '*' : 'o', UI_BREAKPOINT, 3);
 	if (!ui->app->dbg || dbg_state(ui->app->dbg) != DBG_STOPPED)
 		return;
@@ -248,7 +268,7 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 
 		if (f->line <= 0 || !same_file(f->file, path))
 			continue;
-		line = (size_t)f->line;
+		line = ui->frame_old[i] ? (size_t)f->line : ui_editor_frame_line(ui, buf, (size_t)f->line);
 		if (i == 0)
 			mark_set(marks, first, rows, line, '>', UI_EXECUTION, 5);
 		else if (ui->frame_old[i])

@@ -271,6 +271,9 @@ struct ui {
 	size_t nframes;             /* how many */
 	unsigned *frame_gen;        /* per frame: superseded by updN (N), else 0 */
 	bool *frame_old;            /* per frame: superseded (runs replaced code) */
+	const struct buffer **read_bufs; /* the buffers when the frames were read... */
+	uint64_t *read_versions;    /* ...and their versions then: edits since move the marks */
+	size_t nread;               /* how many */
 	struct dbg_thread_info *threads; /* every thread (owned) */
 	size_t nthreads;            /* how many */
 	struct ui_var *vars;        /* the locals/watch tree, flattened */
@@ -359,6 +362,10 @@ void ui_editor_show(struct ui *ui, struct buffer *buf);
 /* Opens path (if needed) and puts the cursor on line (1-based); false with
  * a message when it cannot. */
 bool ui_editor_goto(struct ui *ui, const char *path, int line);
+
+/* The line the debugger called `line` when the frames were read, in
+ * buffer buf as it is now (edits since then moved it; 0: deleted). */
+size_t ui_editor_frame_line(struct ui *ui, const struct buffer *buf, size_t line);
 
 /* Editing (ui-edit.c). */
 /* A key for the editor's text: typing, Enter, Tab, Backspace, Delete, a
