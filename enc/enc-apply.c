@@ -368,7 +368,10 @@ static char **gen_argv(const char *const *argv, const char *obj)
 			i++;
 			continue;
 		}
-		if (strcmp(argv[i], "-MMD") == 0 || strcmp(argv[i], "-MD") == 0)
+		/* No dependency output at all (automake adds -MD -MP; -MP alone
+		 * is an error). */
+		if (strcmp(argv[i], "-MMD") == 0 || strcmp(argv[i], "-MD") == 0 || strcmp(argv[i], "-MP") == 0 ||
+		    strcmp(argv[i], "-MG") == 0 || strcmp(argv[i], "-M") == 0 || strcmp(argv[i], "-MM") == 0)
 			continue;
 		if ((strcmp(argv[i], "-MF") == 0 || strcmp(argv[i], "-MT") == 0 || strcmp(argv[i], "-MQ") == 0) &&
 		    i + 1 < n) {

@@ -312,8 +312,11 @@ static int prologue(struct dbg *dbg, uint64_t entry, uint64_t *frame, char *save
 			after_rbp = true;
 			continue;
 		}
+		/* sub $N,%rsp; gcc writes 128 as add $-128,%rsp (an imm8). */
 		if (strcmp(insn[i].mnemonic, "sub") == 0 && strncmp(insn[i].op_str, "rsp, ", 5) == 0)
 			*frame = strtoull(insn[i].op_str + 5, NULL, 0);
+		else if (strcmp(insn[i].mnemonic, "add") == 0 && strncmp(insn[i].op_str, "rsp, ", 5) == 0)
+			*frame = (uint64_t)-(int64_t)strtoull(insn[i].op_str + 5, NULL, 0);
 		break;
 	}
 	*frame += 8 * pushes;
