@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "editor/editor.h"
 #include "ui/ui.h"
 
 static void usage(FILE *f)
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
 	char *err = NULL, *main_file;
 	int c, status;
 
+	editor_tune_allocator();
 	while ((c = getopt_long(argc, argv, "x:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'x':

@@ -555,6 +555,7 @@ static int parse_id(struct cmd_ctx *ctx, const char *s, int *id)
 	char *end;
 	long v = strtol(s, &end, 10);
 
+	*id = 0;
 	if (*end || v <= 0)
 		return cmd_error(ctx, "%s: '%s' is not a breakpoint number", ctx->entry->name, s);
 	*id = (int)v;

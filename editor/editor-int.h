@@ -9,20 +9,25 @@
 
 #include "editor/editor.h"
 
-/* A buffer's syntax tree; nothing parsed until syn_parse(). */
+/* A buffer's syntax trees, one per chunk of whole top-level items
+ * (editor-syntax.c explains); nothing parsed until something asks. */
 struct syntax;
 
 /* A syntax holder with no tree yet. Returns 0 or -ENOMEM. */
 int syn_new(struct syntax **out);
 /* Frees the holder and its tree; syn_free(NULL) is a no-op. */
 void syn_free(struct syntax *syn);
-/* Parses buf's text (incrementally when the tree was edited), replacing the
- * tree. Returns 0, or a negative errno (-ENOMEM, -ENOTSUP when the grammar
- * cannot be loaded) with *errmsg set (caller frees; errmsg may be NULL); the
- * old tree stays then. Other syn_ functions parse on demand. */
+/* Parses all of buf's text (incrementally where trees were edited).
+ * Returns 0, or a negative errno (-ENOMEM, -ENOTSUP when the grammar
+ * cannot be loaded) with *errmsg set (caller frees; errmsg may be NULL).
+ * Other syn_ functions parse what they need on demand. */
 int syn_parse(struct syntax *syn, const struct buffer *buf, char **errmsg);
 /* True once a tree exists. */
 bool syn_has_tree(const struct syntax *syn);
+/* Tests: the chunk size aimed at (0: the default); forgets every tree. */
+void syn_set_chunk_bytes(struct syntax *syn, size_t bytes);
+/* The chunks split so far. */
+size_t syn_chunk_count(const struct syntax *syn);
 /* Tells the tree about an operation just applied to the text (ts_tree_edit);
  * the next use reparses what changed. */
 void syn_edit(struct syntax *syn, const struct edit_op *op);

@@ -613,6 +613,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	editor_tune_allocator(); /* as encide's main does */
 	if (argc == 4 && strcmp(argv[1], "generate") == 0)
 		return bench_generate(argv[3], strtoul(argv[2], NULL, 10)) < 0;
 	if ((argc == 5 || argc == 6) && strcmp(argv[1], "run") == 0 && strlen(argv[4]) == 1)
