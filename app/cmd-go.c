@@ -111,9 +111,16 @@ static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
 	switch (dbg_state(app->dbg)) {
 	case DBG_RUNNING:
 		return cmd_error(ctx, "go: the program is running ('interrupt' stops it)");
-	case DBG_STOPPED:
-		err = location ? dbg_until(app->dbg, location, &msg) : dbg_continue(app->dbg, &msg);
+	case DBG_STOPPED: {
+		int id;
+
+		/* Run to cursor as VC6 does: a temporary breakpoint (resolved in
+		 * the newest code, like any breakpoint) and continue. */
+		err = location ? dbg_break(app->dbg, location, true, &id, &msg) : 0;
+		if (err == 0)
+			err = dbg_continue(app->dbg, &msg);
 		break;
+	}
 	case DBG_IDLE:
 	default:
 		if (!app->project) {

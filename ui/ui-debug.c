@@ -74,8 +74,18 @@ static void on_event(const struct bus_event *ev, void *arg)
 		ui->stops++;
 		ui->follow = true;
 		break;
+	case EV_FRAME_REMAPPED: {
+		const struct ev_frame_remapped *e = ev->payload;
+
+		/* VC6's notice: the line of the point of execution is gone. */
+		if (e->moved) {
+			ui->moved_from = (int)e->old_line;
+			ui->moved_to = (int)e->new_line;
+		}
+		ui->stops++;
+		break;
+	}
 	case EV_FRAME_SUPERSEDED:
-	case EV_FRAME_REMAPPED:
 	case EV_ENC_APPLIED:
 	case EV_ENC_REJECTED:
 		ui->stops++;

@@ -296,6 +296,7 @@ struct ui {
 	size_t ndiags;              /* how many */
 	char *build_state;          /* "building 3/7 count.c", "build ok"... (owned) */
 	char *apply_state;          /* "applied upd002"... (owned) */
+	int moved_from, moved_to;   /* the apply moved the point of execution (0: no) */
 	long long apply_guess;      /* the generation a frame moved into by a diff's line map */
 
 	/* file tree */

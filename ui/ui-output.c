@@ -232,8 +232,15 @@ static void on_event(const struct bus_event *ev, void *arg)
 	case EV_ENC_APPLIED: {
 		const struct ev_enc_applied *e = ev->payload;
 
-		set_state(&ui->apply_state, "applied upd%03lld%s", (long long)e->generation,
+		char moved[96] = "";
+
+		/* VC6's notice: the point of execution's line is gone. */
+		if (ui->moved_from)
+			snprintf(moved, sizeof(moved), ": the point of execution moved from line %d to %d",
+				 ui->moved_from, ui->moved_to);
+		set_state(&ui->apply_state, "applied upd%03lld%s%s", (long long)e->generation, moved,
 			  ui->apply_guess == (long long)e->generation ? ", line guessed by a diff" : "");
+		ui->moved_from = ui->moved_to = 0;
 		break;
 	}
 	case EV_ENC_REJECTED: {
