@@ -91,8 +91,7 @@ const struct cmd_entry cmd_build_cancel_entry = {
 	.exec = cmd_build_cancel,
 };
 
-/* Loads the commands and graph when nothing did yet (no build this session). */
-static int ensure_loaded(struct cmd_ctx *ctx)
+int cmd_project_loaded(struct cmd_ctx *ctx)
 {
 	struct project *proj = ctx->app->project;
 	char *err = NULL;
@@ -112,7 +111,7 @@ static int cmd_target(struct cmd_ctx *ctx, int argc, char **argv)
 	struct project *proj = ctx->app->project;
 	char *err = NULL;
 
-	if (need_project(ctx) < 0 || ensure_loaded(ctx) < 0)
+	if (need_project(ctx) < 0 || cmd_project_loaded(ctx) < 0)
 		return -1;
 	if (argc == 2) {
 		if (project_target_set(proj, argv[1], &err) < 0) {
@@ -192,7 +191,7 @@ static int cmd_build_info(struct cmd_ctx *ctx, int argc, char **argv)
 	struct project *proj = ctx->app->project;
 	const char *warning;
 
-	if (need_project(ctx) < 0 || ensure_loaded(ctx) < 0)
+	if (need_project(ctx) < 0 || cmd_project_loaded(ctx) < 0)
 		return -1;
 	if (argc == 2)
 		return info_file(ctx, argv[1]);

@@ -28,6 +28,7 @@ struct gen_buf {
 	struct buffer *buf;  /* the buffer (the app's) */
 	uint64_t *version;   /* [g]: its version in generation g, g <= ngen */
 	uint64_t submitted;  /* the version last applied, or found to change no code */
+	unsigned known;      /* versions of generations before this are unknown (opened after a restart) */
 	char *real;          /* its path, resolved */
 };
 
@@ -51,6 +52,7 @@ struct gens {
 	struct gen_buf *bufs;      /* every buffer seen */
 	size_t nbufs;              /* how many */
 	unsigned ngen;             /* the newest generation recorded */
+	unsigned restored;         /* the generations a restarted encide found (their text: snapshots) */
 	bool auto_apply;           /* debug commands apply unapplied edits first */
 	struct map_cache maps[NMAPS]; /* recent maps, round robin */
 	unsigned next_map;         /* the slot the next one takes */
@@ -93,6 +95,7 @@ static void gens_reset(struct gens *g)
 	g->bufs = NULL;
 	g->nbufs = 0;
 	g->ngen = 0;
+	g->restored = 0;
 	caches_clear(g);
 }
 
@@ -124,6 +127,7 @@ static struct gen_buf *gen_buf_of(struct gens *g, struct buffer *buf)
 	for (unsigned k = 0; k <= g->ngen; k++)
 		v->version[k] = built;
 	v->submitted = built;
+	v->known = g->restored;
 	g->nbufs++;
 	/* File names resolved before it was known may name it now. */
 	for (int i = 0; i < NFILES; i++) {
@@ -207,6 +211,19 @@ static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, 
 		gen_buf_of(g, app->bufs[i]);
 	if (!g || line <= 0 || !(b = file_buf(g, file)))
 		return disk_map_line(app, file, from, to, line); /* by the stored sources */
+	/* Generations from before a restart: their text is in the snapshots
+	 * (a diff's map, a guess), the buffer knows the rest. */
+	if (from != ENC_NOW && from < b->known) {
+		line = (int)disk_map_line(app, file, from, b->known, line);
+		from = b->known;
+		if (line <= 0)
+			return 0;
+	}
+	if (to != ENC_NOW && to < b->known) {
+		size_t l = gens_map(arg, file, from, b->known, line);
+
+		return l ? disk_map_line(app, file, b->known, to, (int)l) : 0;
+	}
 	vf = from == ENC_NOW ? buf_version(b->buf) : b->version[from <= g->ngen ? from : g->ngen];
 	vt = to == ENC_NOW ? buf_version(b->buf) : b->version[to <= g->ngen ? to : g->ngen];
 	if (vf == vt)
@@ -277,6 +294,73 @@ bool app_generation_line(struct app *app, const char *file, unsigned gen, int li
 }
 
 /* A new program run starts from what was built: generations are gone. */
+/* Where the engine's record of the program's generations is kept, and the
+ * label that says which process it is about (pid and start time). Both
+ * are the caller's to free; false without a project or a process. */
+static bool record_where(struct app *app, char **path, char **label)
+{
+	pid_t pid = dbg_pid(app->dbg);
+
+	*path = *label = NULL;
+	if (!app->project || pid <= 0 || asprintf(path, "%s/gen/record", project_state_path(app->project)) < 0)
+		return false;
+	if (asprintf(label, "pid %d start %llu %s", (int)pid, snapshot_start_time(pid),
+		     dbg_program(app->dbg) ? dbg_program(app->dbg) : "?") < 0) {
+		free(*path);
+		*path = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* After an apply or a revert: the record a restarted encide reads. */
+static void record_save(struct app *app)
+{
+	char *path, *label;
+
+	if (!app->enc || !record_where(app, &path, &label))
+		return;
+	if (enc_save(app->enc, path, label) < 0)
+		bus_emit_message(app->bus, &(struct ev_message){ .level = "warning",
+			.text = "cannot write the record of the generations: a restarted encide will not know them" });
+	free(path);
+	free(label);
+}
+
+/* A restarted encide attached to a process its last session had applied
+ * code to: the generations are known again. */
+static void record_restore(struct app *app)
+{
+	struct gens *g = gens_of(app);
+	char *path, *label, *msg = NULL, *text = NULL;
+	struct enc *enc;
+	int err;
+
+	if (!g || dbg_state(app->dbg) != DBG_STOPPED || !record_where(app, &path, &label))
+		return;
+	enc = enc_new(app->dbg, app->project, app->bus);
+	err = enc ? enc_restore(enc, path, label, &msg) : -ENOMEM;
+	if (err == 0 && enc_generation(enc) > 0) {
+		app->enc = enc;
+		g->restored = g->ngen = enc_generation(enc);
+		caches_clear(g);
+		enc_resume(enc);
+		if (asprintf(&text, "Edit and Continue: this process runs generations up to upd%03u (from the record "
+			     "of the last session); lines of earlier generations are mapped by a diff of their "
+			     "snapshots: a guess", enc_generation(enc)) >= 0)
+			bus_emit_message(app->bus, &(struct ev_message){ .level = "info", .text = text });
+	} else {
+		enc_free(enc);
+		if (err < 0 && err != -ENOENT && err != -ESTALE && asprintf(&text, "the record of the generations "
+			     "cannot be read: %s", msg ? msg : strerror(-err)) >= 0)
+			bus_emit_message(app->bus, &(struct ev_message){ .level = "warning", .text = text });
+	}
+	free(text);
+	free(msg);
+	free(path);
+	free(label);
+}
+
 static void on_started(const struct bus_event *ev, void *arg)
 {
 	struct app *app = arg;
@@ -287,15 +371,19 @@ static void on_started(const struct bus_event *ev, void *arg)
 	dbg_forget_code(app->dbg);
 	if (g)
 		gens_reset(g);
+	/* attach: the process may be one a last session applied code to. */
+	record_restore(app);
 }
+
+static void record_save(struct app *app);
 
 /* At each stop: reverted generations no frame runs any more are released. */
 static void on_stopped(const struct bus_event *ev, void *arg)
 {
 	struct app *app = arg;
 
-	if (app->enc && dbg_state(app->dbg) == DBG_STOPPED)
-		enc_release(app->enc);
+	if (app->enc && dbg_state(app->dbg) == DBG_STOPPED && enc_release(app->enc) > 0)
+		record_save(app);
 }
 
 static void relinked(void *arg, int status, const char *msg)
@@ -485,10 +573,12 @@ static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, i
 		return cmd_error(ctx, "apply: out of memory");
 	enc_fail_at(app->enc, fail_at);
 	err = enc_apply(app->enc, files, &(struct enc_lines){ gens_map, app, gens_guess }, &msg);
-	if (err != 0)
+	if (err != 0) {
 		g->ngen = gen - 1; /* no generation was made */
-	else
+	} else {
 		snapshot_generation(app, files, gen);
+		record_save(app);
+	}
 	if (resume && dbg_pid(app->dbg) > 0)
 		dbg_continue(app->dbg, NULL);
 	if (err < 0) {
@@ -522,6 +612,8 @@ static int cmd_apply(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "apply: no project");
 	if (dbg_pid(app->dbg) <= 0)
 		return cmd_error(ctx, "apply: the program is not running (edits take effect at the next build)");
+	if (cmd_project_loaded(ctx) < 0)
+		return -1;
 	files = edited_files(app, (size_t)argc, &nfiles, &fresh);
 	if (!files)
 		return cmd_error(ctx, "apply: out of memory");
@@ -560,6 +652,8 @@ int enc_apply_first(struct cmd_ctx *ctx)
 
 	if (!g || !g->auto_apply || !app->project || dbg_pid(app->dbg) <= 0)
 		return 0;
+	if (cmd_project_loaded(ctx) < 0)
+		return -1;
 	files = edited_files(app, 0, &n, &fresh);
 	if (!files)
 		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
@@ -640,6 +734,8 @@ static int cmd_revert(struct cmd_ctx *ctx, int argc, char **argv)
 	err = enc_revert(app->enc, &msg);
 	if (err < 0)
 		g->ngen = gen - 1;
+	else
+		record_save(app);
 	if (resume && dbg_pid(app->dbg) > 0)
 		dbg_continue(app->dbg, NULL);
 	if (err < 0) {

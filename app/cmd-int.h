@@ -93,6 +93,9 @@ int debug_attach(struct app *app);
 void debug_detach(struct app *app);
 
 /* cmd-build.c */
+/* Loads the project's commands and graph when nothing did yet (no build
+ * this session): 0, or -1 after cmd_error. */
+int cmd_project_loaded(struct cmd_ctx *ctx);
 extern const struct cmd_entry cmd_build_entry;
 extern const struct cmd_entry cmd_relink_entry;
 extern const struct cmd_entry cmd_build_cancel_entry;
@@ -155,6 +158,9 @@ struct snapshot *snapshot_store(struct app *app);
 /* Records the files (NULL-terminated) as generation gen of the current run,
  * from their content on disk; publishes SNAPSHOT_RECORDED. */
 void snapshot_generation(struct app *app, const char *const *files, unsigned gen);
+/* The kernel's start time of process pid (clock ticks since boot), 0 if
+ * unknown: with the pid, it names one process. */
+unsigned long long snapshot_start_time(long pid);
 /* cmd-ui.c: the UI's rows, handed to app->ui */
 extern const struct cmd_entry cmd_focus_entry;
 extern const struct cmd_entry cmd_zoom_entry;

@@ -155,7 +155,7 @@ static void on_build_finished(const struct bus_event *ev, void *arg)
 
 /* The kernel's start time of pid (ticks since boot), 0 if unknown: with the
  * pid it names one process, not whoever gets the pid next. */
-static unsigned long long start_time(long pid)
+unsigned long long snapshot_start_time(long pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long t = 0;
@@ -189,7 +189,7 @@ static void on_started(const struct bus_event *ev, void *arg)
 
 	if (!snapshot_store(app))
 		return;
-	if (asprintf(&label, "pid %lld start %llu %s", (long long)st->pid, start_time((long)st->pid),
+	if (asprintf(&label, "pid %lld start %llu %s", (long long)st->pid, snapshot_start_time((long)st->pid),
 		     st->program ? st->program : "?") < 0)
 		return;
 	/* The same process as the recorded run: its generations still run. */

@@ -105,6 +105,7 @@ struct load_result {
 	uint64_t base;         /* start of the region */
 	uint64_t size;         /* its length */
 	uint64_t *sec_addr;    /* per section: run-time address (0: not loaded) */
+	size_t nsecs;          /* entries in sec_addr */
 };
 
 /* Maps a region near the program, lays out the sections plan->load marks,

@@ -275,6 +275,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 	out->base = base;
 	out->size = l.total;
 	out->sec_addr = calloc(o->nsecs ? o->nsecs : 1, sizeof(*out->sec_addr));
+	out->nsecs = o->nsecs;
 	if (!out->sec_addr) {
 		err = enc_fail(errmsg, -ENOMEM, "out of memory");
 		goto fail;

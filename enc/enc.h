@@ -83,6 +83,19 @@ struct enc_region_info {
 };
 int enc_region(const struct enc *enc, size_t i, struct enc_region_info *out);
 
+/* Writes what the engine knows of the program's generations to path (the
+ * record a restarted encide reads back), under label (which process: pid
+ * and start time). 0 or -errno. */
+int enc_save(const struct enc *enc, const char *path, const char *label);
+/* Reads the record at path into a new engine, when it was written for
+ * label: 0; -ENOENT (none), -ESTALE (another process's), or another
+ * negative errno with *errmsg. */
+int enc_restore(struct enc *enc, const char *path, const char *label, char **errmsg);
+/* After enc_restore, with the program stopped: the debugger learns the
+ * loaded code and which copies are stale; frames in stale code wait to
+ * move again. 0. */
+int enc_resume(struct enc *enc);
+
 /* Test-only: makes the pipeline fail at step `step` (1-based, see
  * enc-apply.c's list), to prove a failure leaves the program untouched;
  * 0 turns it off. */
