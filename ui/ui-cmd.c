@@ -78,8 +78,10 @@ void ui_run_line(struct ui *ui, const char *line)
 		/* Another tab: back where its cursor was. */
 		for (size_t i = 0; i < ui->nviews; i++)
 			if (ui->views[i].buf == app->view.buf && app->view.line == 1 && app->view.col == 1) {
-				app->view.line = ui->views[i].line;
-				app->view.col = ui->views[i].col;
+				/* (The file may have been reloaded shorter meanwhile.) */
+				app->view.line = ui->views[i].line <= buf_line_count(app->view.buf)
+						 ? ui->views[i].line : buf_line_count(app->view.buf);
+				app->view.col = app->view.line == ui->views[i].line ? ui->views[i].col : 1;
 				ui->top = ui->views[i].top;
 				ui->left = ui->views[i].left;
 				ui->shown = app->view.buf;

@@ -13,10 +13,12 @@
 #   git diff    `git diff -U0 FILE`, the command gutter plugins (vim's
 #               gitgutter, gitsigns' fallback) run on each update
 #
-#   tests/bench/gutter.sh          (after a build into out/; LINES, KEYS, RUNS)
+#   tests/bench/gutter.sh          (after a build into out/; LINES, KEYS, RUNS;
+#                                   BUILD=out-release for a Release tree)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+[[ ${BUILD:-} != "" && ${BUILD:0:1} != / ]] && BUILD=$top/$BUILD
 bench=${BUILD:-$top/out}/tests/bench/bench-gutter
 lines=${LINES:-250000}
 keys=${KEYS:-10000}
@@ -46,7 +48,8 @@ read -r gp50 gp99 gmax < <(printf '%s\n' "${gitms[@]}" | sort -n |
 
 row() { printf '| %-34s | %10s | %10s | %10s |\n' "$@"; }
 get() { awk -v k="$1" '$1 == k { print $'"$2"' }' "$tmp/encide"; }
-echo "gutter on a $lines-line file, $(get marks 2) marks against HEAD, $keys keystrokes (ms)"
+btype=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "${BUILD:-$top/out}/CMakeCache.txt" 2>/dev/null || true)
+echo "gutter on a $lines-line file, $(get marks 2) marks against HEAD, $keys keystrokes (ms; encide built ${btype:-?})"
 row "" p50 p99 max
 row "---" "---:" "---:" "---:"
 row "encide: first gutter (whole diff)" "$(get first 2)" "" ""
