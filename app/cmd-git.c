@@ -236,13 +236,16 @@ char app_git_mark(struct app *app, const char *path)
 {
 	struct git_state *g = state(app);
 	char real[PATH_MAX];
+	const char *p = path;
 
 	if (!g || refresh_status(app, false) < 0)
 		return ' ';
-	if (!realpath(path, real))
-		snprintf(real, sizeof(real), "%s", path);
+	/* The tree asks for every row on every draw: resolve only paths that
+	 * do not already name the working tree. */
+	if (strncmp(path, repo_workdir(g->main), strlen(repo_workdir(g->main))) != 0 && realpath(path, real))
+		p = real;
 	for (size_t i = 0; i < g->nfiles; i++)
-		if (strcmp(g->files[i].path, real) == 0)
+		if (strcmp(g->files[i].path, p) == 0)
 			return repo_mark(g->files[i].flags);
 	return ' ';
 }
@@ -301,8 +304,8 @@ static void publish_status(struct app *app, bool force)
 	g->published = text;
 }
 
-/* A file was written: the status is stale (read again now, so that a
- * change of the summary is published). */
+/* A file was written (by encide or another program): the status is stale
+ * (read again now, so that a change of the summary is published). */
 static void on_saved(const struct bus_event *ev, void *arg)
 {
 	struct app *app = arg;
@@ -316,7 +319,10 @@ static void on_saved(const struct bus_event *ev, void *arg)
 
 int git_attach(struct app *app)
 {
-	if (bus_subscribe(app->bus, EV_FILE_SAVED, on_saved, app) < 0)
+	/* Written by encide, or by another program (reloaded or noticed). */
+	if (bus_subscribe(app->bus, EV_FILE_SAVED, on_saved, app) < 0 ||
+	    bus_subscribe(app->bus, EV_FILE_RELOADED, on_saved, app) < 0 ||
+	    bus_subscribe(app->bus, EV_FILE_CHANGED_OUTSIDE, on_saved, app) < 0)
 		return -ENOMEM;
 	return 0;
 }
