@@ -201,11 +201,11 @@ int ui_theme_parse(struct ui_theme *out, const char *text, const char *name, cha
 		save = strchr(l, '\n');
 		if (save)
 			*save++ = '\0';
-		/* A comment is '#' at the start or after a blank, unless it is a
-		 * colour (#RRGGBB). */
+		/* A comment is a line starting with '#', or "# " after a blank:
+		 * a colour (#RRGGBB/N/NAME) never is one. */
 		for (end = l; (end = strchr(end, '#')); end++)
-			if ((end == l || end[-1] == ' ' || end[-1] == '\t') &&
-			    strspn(end + 1, "0123456789abcdefABCDEF") < 6) {
+			if (l[strspn(l, " \t")] == '#' ||
+			    ((end[-1] == ' ' || end[-1] == '\t') && strchr(" \t\r", end[1] ? end[1] : ' '))) {
 				*end = '\0';
 				break;
 			}
