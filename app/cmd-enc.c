@@ -734,8 +734,10 @@ static int cmd_revert(struct cmd_ctx *ctx, int argc, char **argv)
 	err = enc_revert(app->enc, &msg);
 	if (err < 0)
 		g->ngen = gen - 1;
-	else
+	else {
 		record_save(app);
+		snapshot_like(app, gen, 0);
+	}
 	if (resume && dbg_pid(app->dbg) > 0)
 		dbg_continue(app->dbg, NULL);
 	if (err < 0) {

@@ -158,6 +158,9 @@ struct snapshot *snapshot_store(struct app *app);
 /* Records the files (NULL-terminated) as generation gen of the current run,
  * from their content on disk; publishes SNAPSHOT_RECORDED. */
 void snapshot_generation(struct app *app, const char *const *files, unsigned gen);
+/* Records generation gen as the same source as generation like, for every
+ * file of the run (a revert: the program runs its build's code again). */
+void snapshot_like(struct app *app, unsigned gen, unsigned like);
 /* The kernel's start time of process pid (clock ticks since boot), 0 if
  * unknown: with the pid, it names one process. */
 unsigned long long snapshot_start_time(long pid);

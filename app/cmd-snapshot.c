@@ -233,6 +233,29 @@ void snapshot_generation(struct app *app, const char *const *files, unsigned gen
 	announce(app, what, &p);
 }
 
+void snapshot_like(struct app *app, unsigned gen, unsigned like)
+{
+	struct pass p = { .gen = gen };
+	const char *file;
+	struct blob_id id, src;
+	unsigned g;
+	char what[32];
+
+	if (!snapshot_store(app) || !snap_run_label(app->snap))
+		return;
+	/* Every file of the run, once (its record of generation like). */
+	for (size_t i = 0; snap_record_at(app->snap, i, &file, &g, &id); i++) {
+		if (g != 0 || snap_lookup(app->snap, file, like, &src) < 0)
+			continue;
+		if (snap_record(app->snap, file, gen, &src) == 0)
+			p.files++;
+		else
+			pass_fail(&p, strdup(snap_error(app->snap)));
+	}
+	snprintf(what, sizeof(what), "upd%03u", gen);
+	announce(app, what, &p);
+}
+
 int snapshot_attach(struct app *app)
 {
 	if (bus_subscribe(app->bus, EV_BUILD_FINISHED, on_build_finished, app) < 0 ||

@@ -1,7 +1,8 @@
 # The snapshot store lives in encide's state directory, never in the user's
 # repository: a project under git is built, run, edited and applied, and its
 # .git is byte for byte what it was. The store's blobs are git's: the
-# baseline is HEAD's blob of main.c, upd001 reads back with git cat-file.
+# baseline is HEAD's blob of main.c, upd001 reads back with git cat-file, a
+# revert's generation is the baseline's source again.
 # Then a restarted encide attaching to the same process finds its run.
 . "$(dirname "$0")/lib.bash"
 
@@ -23,6 +24,8 @@ goto 16
 replace "iteration %d" "ITERATION %d"
 apply
 expect SNAPSHOT_RECORDED what=upd001
+revert
+expect SNAPSHOT_RECORDED what=upd002 generation=2 files=4
 snapshots main.c
 kill
 SCRIPT
@@ -40,6 +43,9 @@ git --git-dir="$store" cat-file -p "$upd" >"$tmp/upd001.c" || fail "git cannot r
 cmp -s "$tmp/upd001.c" "$tmp/proj/main.c" || fail "upd001 is not the applied main.c"
 [ -z "$(git --git-dir="$store" for-each-ref)" ] || fail "the store has a ref"
 pass "blobs are git's: baseline = HEAD:main.c, upd001 = the applied file"
+upd2=$(sed -n 's/^upd002 \([0-9a-f]\{40\}\) .*main\.c$/\1/p' "$tmp/out")
+[ -n "$upd2" ] && [ "$upd2" = "$base" ] || fail "the revert's generation upd002 ($upd2) is not the baseline ($base)"
+pass "a revert records the baseline's source as the next generation"
 
 "$DEBUGGEES/debuggee-forever" >/dev/null &
 victim=$!
