@@ -63,11 +63,13 @@
 	X(BUILD_FINISHED, build_finished, B(ok) I(errors) I(warnings)         \
 	  I(compiled) I(up_to_date) S(output) S(error))                        \
 	/* new code is live: generation N (upd00N), what changed, what was   \
-	 * added, functions still running old code on the stack, functions    \
-	 * whose only change is a __LINE__ that moved (not patched), and how  \
-	 * long the compiler and the whole apply took (microseconds) */        \
+	 * added, what was removed, functions still running old code on the  \
+	 * stack, functions whose only change is a __LINE__ that moved (not   \
+	 * patched), and how long the compiler and the whole apply took       \
+	 * (microseconds) */                                                   \
 	X(ENC_APPLIED, enc_applied, I(generation) S(name) V(changed) V(added)  \
-	  V(variables) V(old_frames) V(moved) I(compile_us) I(total_us))       \
+	  V(variables) V(removed) V(old_frames) V(moved) I(compile_us)         \
+	  I(total_us))                                                         \
 	/* every generation was undone (as generation N): the program's own  \
 	 * code runs again; regions released now, and kept while frames run  \
 	 * them */                                                            \

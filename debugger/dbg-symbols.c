@@ -1336,3 +1336,33 @@ int dbg_function_static(struct dbg *dbg, const char *cu_file, const char *func, 
 	}
 	return -ENOENT;
 }
+
+const char *dbg_cu_producer(struct dbg *dbg, const char *file)
+{
+	/* The same path first, then the same file name. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < dbg->nmods; i++) {
+			struct dbg_module *m = &dbg->mods[i];
+			Dwarf_Die *cu = NULL;
+			Dwarf_Addr bias;
+
+			if (!dbg->program || strcmp(m->name, dbg->program) != 0)
+				continue;
+			while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
+				Dwarf_Attribute attr;
+				const char *name = dwarf_diename(cu);
+				const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+				char path[4096];
+				bool abs;
+
+				if (!name)
+					continue;
+				abs = name[0] == '/' || !dir;
+				snprintf(path, sizeof(path), "%s%s%s", abs ? "" : dir, abs ? "" : "/", name);
+				if (pass == 0 ? file_matches(path, file) || file_matches(file, path)
+					      : strcmp(base_name(path), base_name(file)) == 0)
+					return dwarf_formstring(dwarf_attr(cu, DW_AT_producer, &attr));
+			}
+		}
+	return NULL;
+}

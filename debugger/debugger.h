@@ -223,6 +223,10 @@ int dbg_line_address(struct dbg *dbg, const char *file, int line, uint64_t *addr
  * base name), else of a loaded library. *size gets its size (may be NULL).
  * Returns 0, or -ENOENT. */
 int dbg_lookup_symbol(struct dbg *dbg, const char *name, const char *cu_file, uint64_t *addr, uint64_t *size);
+/* The DW_AT_producer (the compiler and its flags) of the program's CU
+ * built from the source file (the same path, or one ending in its name), or
+ * NULL. The string is the debugger's. */
+const char *dbg_cu_producer(struct dbg *dbg, const char *file);
 /* The run-time address of the static variable var declared in function
  * func of the program's CU whose source is cu_file (gcc numbers such
  * variables "n.0", "n.1"... differently in each compile; the DWARF names

@@ -385,6 +385,31 @@ static char **gen_argv(const char *const *argv, const char *obj)
 	return v;
 }
 
+/* The flag of a DW_AT_producer (gcc records its flags there) that makes
+ * the code it describes unfit for Edit and Continue, into buf: the last -O
+ * when it optimises, or the missing patchable entry of encide's profile.
+ * NULL when the code is fit. */
+static const char *producer_unfit(const char *producer, char *buf, size_t size)
+{
+	const char *p = producer, *last = NULL;
+
+	if (!producer)
+		return NULL;
+	while ((p = strstr(p, " -O"))) {
+		last = p + 1;
+		p += 3;
+	}
+	if (last && !(strncmp(last, "-O0", 3) == 0 && (last[3] == ' ' || last[3] == '\0'))) {
+		snprintf(buf, size, "%.*s", (int)strcspn(last, " "), last);
+		return buf;
+	}
+	if (!strstr(producer, "-fpatchable-function-entry=16,14")) {
+		snprintf(buf, size, "no -fpatchable-function-entry=16,14");
+		return buf;
+	}
+	return NULL;
+}
+
 /* A flag of argv that optimises (-O1..-O3, -Os, -Ofast, -Og), or NULL. */
 static const char *optimised(const char *const *argv)
 {
@@ -634,7 +659,7 @@ static bool line_moved(void *arg, int64_t was, int64_t now)
 /* Steps 3-5 for one TU: diff, refuse, plan. */
 static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t *nchanged,
 		   char ***added, size_t *nadded, char ***vars, size_t *nvars, char ***moved, size_t *nmoved,
-		   char **errmsg)
+		   char ***removed, size_t *nremoved, char **errmsg)
 {
 	struct obj *o = t->new, *old = t->old;
 	const char *cu = o->source ? o->source : project_tu_file(enc->proj, t->tu);
@@ -741,6 +766,18 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			}
 		}
 	}
+	/* Functions and variables the edit removed: listed (their old code
+	 * stays where it is: nothing recompiled refers to it any more). */
+	for (size_t k = 1; old && k < old->nsyms; k++) {
+		const struct obj_symbol *s = &old->syms[k];
+		char base[256];
+
+		if ((s->type == STT_FUNC || s->type == STT_OBJECT) && s->shndx != SHN_UNDEF && s->shndx < old->nsecs &&
+		    (s->type == STT_FUNC ? obj_find(o, s->name, STT_FUNC) < 0
+					 : (strcmp(obj_base_name(s->name, base, sizeof(base)), s->name) == 0 &&
+					    obj_find(o, s->name, STT_OBJECT) < 0)))
+			list_add(removed, nremoved, s->name);
+	}
 	/* Section symbols of sections not loaded stand for what is bound there:
 	 * the section starts value bytes before a symbol it holds (a function
 	 * with a patchable entry starts 14 bytes in, and gas writes a local
@@ -841,8 +878,9 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	struct tu_apply *ts = NULL;
 	struct undo_log log = { 0 };
 	size_t nts = 0;
-	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, **moved = NULL, dir[4096];
-	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0, nmoved = 0;
+	char **changed = NULL, **added = NULL, **vars = NULL, **old_frames = NULL, **moved = NULL, **removed = NULL;
+	char dir[4096];
+	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0, nmoved = 0, nremoved = 0;
 	uint64_t t0 = now_us(), compile_us = 0;
 	unsigned gen = enc->gen + 1;
 	int err = 0;
@@ -897,9 +935,15 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		for (size_t i = 0; argvs && dirs && cs && i < nts && err == 0; i++) {
 			const char *const *argv = project_tu_argv(enc->proj, ts[i].tu);
 			const char *src = project_tu_file(enc->proj, ts[i].tu), *base = strrchr(src, '/');
-			const char *opt = optimised(argv);
+			const char *opt = optimised(argv), *unfit;
+			char flag[64];
 
-			if (opt)
+			/* The code that runs: what its CU's DW_AT_producer says. */
+			if (!opt && (unfit = producer_unfit(dbg_cu_producer(enc->dbg, src), flag, sizeof(flag))))
+				err = enc_fail(errmsg, -EINVAL, "the running code of '%s' was compiled with %s (its "
+					       "DW_AT_producer says so): it cannot be edited and continued; rebuild it "
+					       "with encide's profile ('build') and run it again", src, unfit);
+			else if (opt)
 				err = enc_fail(errmsg, -EINVAL, "'%s' is compiled with %s: optimised code cannot be "
 					       "edited and continued (encide's build uses -O0)", src, opt);
 			else if (asprintf(&ts[i].object, "%s/%.*s.o", dir, (int)strcspn(base ? base + 1 : src, "."),
@@ -946,14 +990,14 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		if ((err = refuse_layouts(enc, &ts[i], errmsg)) < 0)
 			goto out;
 		if ((err = plan_tu(enc, &ts[i], &changed, &nchanged, &added, &nadded, &vars, &nvars, &moved,
-				   &nmoved, errmsg)) < 0)
+				   &nmoved, &removed, &nremoved, errmsg)) < 0)
 			goto out;
 	}
 	if ((err = refuse_signatures(enc, ts, nts, errmsg)) < 0)
 		goto out;
 	if ((err = injected(enc, 3, errmsg)) < 0)
 		goto out;
-	if (nchanged == 0 && nadded == 0 && nvars == 0) {
+	if (nchanged == 0 && nadded == 0 && nvars == 0 && nremoved == 0) {
 		/* A comment, blank lines, an edit undone: no code changed. */
 		err = 1;
 		goto out;
@@ -1107,6 +1151,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			.generation = enc->gen, .name = name, .changed = (const char *const *)changed,
 			.added = (const char *const *)added, .variables = (const char *const *)vars,
 			.old_frames = (const char *const *)old_frames, .moved = (const char *const *)moved,
+			.removed = (const char *const *)removed,
 			.compile_us = (int64_t)compile_us, .total_us = (int64_t)(now_us() - t0) });
 	}
 	goto out;
@@ -1127,6 +1172,7 @@ out:
 	list_free(added, nadded);
 	list_free(vars, nvars);
 	list_free(moved, nmoved);
+	list_free(removed, nremoved);
 	list_free(old_frames, nold);
 	return err;
 }
