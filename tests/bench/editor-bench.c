@@ -437,6 +437,16 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* The process's CPU time in ms: what the work cost, whatever else the
+ * machine is doing (the wall time above also counts waiting for a core). */
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* The process's peak resident set (VmHWM) in MB, or -1. */
 static double peak_rss_mb(void)
 {
@@ -542,7 +552,7 @@ static int bench_run(const char *path, size_t keys, char key, const char *text_o
 {
 	struct buffer *buf = NULL;
 	char *errmsg = NULL;
-	double t0, open_ms, *times = NULL;
+	double t0, open_ms, *times = NULL, *cpu = NULL;
 	ssize_t n;
 	size_t lines, total_spans = 0;
 	int err;
@@ -565,21 +575,24 @@ static int bench_run(const char *path, size_t keys, char key, const char *text_o
 	       buf_size(buf), open_ms, n);
 
 	times = malloc((keys ? keys : 1) * sizeof(*times));
-	if (!times) {
+	cpu = malloc((keys ? keys : 1) * sizeof(*cpu));
+	if (!times || !cpu) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < keys; i++) {
 		size_t line = (i * LINE_STRIDE) % lines + 1, pos = typing_point(buf, line);
 		size_t first = line > WINDOW_LINES / 2 ? line - WINDOW_LINES / 2 : 1;
-		double t;
+		double t, c;
 
 		if (lines >= WINDOW_LINES && first > lines - WINDOW_LINES + 1)
 			first = lines - WINDOW_LINES + 1;
 		t = now_ms();
+		c = cpu_ms();
 		err = buf_insert(buf, pos, &key, 1);
 		n = err < 0 ? err : highlight_window(buf, first, lines);
 		times[i] = now_ms() - t;
+		cpu[i] = cpu_ms() - c;
 		if (n < 0) {
 			err = (int)n;
 			fprintf(stderr, "bench-editor: keystroke %zu at line %zu failed: %s\n", i, line,
@@ -589,15 +602,19 @@ static int bench_run(const char *path, size_t keys, char key, const char *text_o
 		total_spans += (size_t)n;
 	}
 	qsort(times, keys, sizeof(*times), cmp_double);
+	qsort(cpu, keys, sizeof(*cpu), cmp_double);
 	printf("keys=%zu\nkey_spans=%zu\n", keys, total_spans);
 	if (keys)
 		printf("p50_ms=%.3f\np99_ms=%.3f\nmax_ms=%.3f\n", percentile(times, keys, 50),
 		       percentile(times, keys, 99), times[keys - 1]);
+	if (keys)
+		printf("cpu_p50_ms=%.3f\ncpu_p99_ms=%.3f\n", percentile(cpu, keys, 50), percentile(cpu, keys, 99));
 	printf("peak_rss_mb=%.1f\n", peak_rss_mb());
 	if (text_out && (err = write_text(buf, text_out)) < 0)
 		fprintf(stderr, "bench-editor: cannot write '%s': %s\n", text_out, strerror(-err));
 out:
 	free(times);
+	free(cpu);
 	free(errmsg);
 	buf_free(buf);
 	return err;
