@@ -91,6 +91,7 @@ void enc_free(struct enc *enc)
 		free(enc->objs[i].source);
 		free(enc->objs[i].object);
 		free(enc->objs[i].built);
+		types_free(enc->objs[i].types, enc->objs[i].ntypes);
 	}
 	for (size_t i = 0; i < enc->nvars; i++) {
 		free(enc->vars[i].name);
@@ -108,6 +109,9 @@ void enc_free(struct enc *enc)
 	free(enc->objs);
 	free(enc->regions);
 	free(enc->waiting);
+	for (size_t i = 0; i < enc->nstale; i++)
+		free(enc->stale[i]);
+	free(enc->stale);
 	free(enc);
 }
 
@@ -592,11 +596,13 @@ struct tu_apply {
 	bool *changed;         /* per symbol of new: a function to redirect */
 	struct type_sig *old_types, *new_types; /* the compiles' types and functions */
 	size_t nold_types, nnew_types;          /* how many */
+	bool old_types_kept;   /* old_types belong to the engine's record of the TU */
 };
 
 static void tu_apply_release(struct tu_apply *t)
 {
-	types_free(t->old_types, t->nold_types);
+	if (!t->old_types_kept)
+		types_free(t->old_types, t->nold_types);
 	types_free(t->new_types, t->nnew_types);
 	free(t->object);
 	obj_free(t->old);
@@ -806,7 +812,14 @@ static int refuse_layouts(struct enc *enc, struct tu_apply *t, char **errmsg)
 
 	if (!t->old)
 		return 0;
-	if (types_read(t->old->path, &t->old_types, &t->nold_types) < 0 ||
+	/* The old object's were read when it was the new one. */
+	for (size_t i = 0; i < enc->nobjs; i++)
+		if (enc->objs[i].types && enc->objs[i].object && strcmp(enc->objs[i].object, t->old->path) == 0) {
+			t->old_types = enc->objs[i].types;
+			t->nold_types = enc->objs[i].ntypes;
+			t->old_types_kept = true;
+		}
+	if ((!t->old_types_kept && types_read(t->old->path, &t->old_types, &t->nold_types) < 0) ||
 	    types_read(t->new->path, &t->new_types, &t->nnew_types) < 0)
 		return 0; /* no DWARF to compare: the diff of the code still applies */
 	name = types_changed(t->old_types, t->nold_types, t->new_types, t->nnew_types);
@@ -1118,6 +1131,18 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			slot->object = ts[i].object;
 			slot->gen = gen;
 			ts[i].object = NULL;
+			/* Its types are the next apply's old ones (the ones this apply
+			 * borrowed as its old ones go). */
+			types_free(slot->types, slot->ntypes);
+			if (ts[i].old_types_kept) {
+				ts[i].old_types = NULL;
+				ts[i].nold_types = 0;
+				ts[i].old_types_kept = false;
+			}
+			slot->types = ts[i].new_types;
+			slot->ntypes = ts[i].nnew_types;
+			ts[i].new_types = NULL;
+			ts[i].nnew_types = 0;
 		}
 		/* The debugger learns the new code: lines, frames, breakpoints. */
 		{

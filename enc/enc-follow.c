@@ -127,6 +127,17 @@ static void superseded(struct enc *enc, const struct patched *p, pid_t tid, uint
 {
 	unsigned gen = p->copies[p->ncopies - 1].gen;
 
+	if (enc->collect) {
+		char **v = realloc(enc->stale, (enc->nstale + 2) * sizeof(*v));
+
+		if (v) {
+			enc->stale = v;
+			if ((v[enc->nstale] = strdup(p->name)))
+				enc->nstale++;
+			v[enc->nstale] = NULL;
+		}
+	}
+
 	dbg_frame_note(enc->dbg, tid, cfa, reason);
 	bus_emit_frame_superseded(enc->bus, &(struct ev_frame_superseded){
 		.function = p->name, .tid = tid, .generation = gen, .reason = reason });
@@ -251,6 +262,13 @@ void follow_threads(struct enc *enc)
 	ssize_t nt = dbg_threads(enc->dbg, &threads);
 	pid_t cur = dbg_current_thread(enc->dbg);
 
+	for (size_t i = 0; i < enc->nstale; i++)
+		free(enc->stale[i]);
+	free(enc->stale);
+	enc->stale = NULL;
+	enc->nstale = 0;
+	enc->collect = true;
+
 	for (ssize_t t = 0; t < nt; t++) {
 		struct dbg_frame *frames;
 		ssize_t n;
@@ -269,38 +287,18 @@ void follow_threads(struct enc *enc)
 		move_top(enc, threads[t].tid);
 	}
 	free(threads);
+	enc->collect = false;
 	if (cur > 0)
 		dbg_select_thread(enc->dbg, cur, NULL);
 }
 
 char **follow_stale_frames(struct enc *enc, size_t *n)
 {
-	struct dbg_thread_info *threads;
-	ssize_t nt = dbg_threads(enc->dbg, &threads);
-	char **v = NULL;
+	char **v = enc->stale;
 
-	*n = 0;
-	for (ssize_t t = 0; t < nt; t++) {
-		struct dbg_frame *frames;
-		ssize_t nf = dbg_backtrace_thread(enc->dbg, threads[t].tid, 100000, &frames);
-
-		for (ssize_t f = 0; f < nf; f++) {
-			struct patched *p;
-			char **nv;
-
-			if (!stale_at(enc, f == 0 ? frames[f].pc : frames[f].pc - 1, &p))
-				continue;
-			nv = realloc(v, (*n + 2) * sizeof(*nv));
-			if (!nv)
-				break;
-			v = nv;
-			if ((v[*n] = strdup(p->name)))
-				(*n)++;
-			v[*n] = NULL;
-		}
-		free(frames);
-	}
-	free(threads);
+	*n = enc->nstale;
+	enc->stale = NULL;
+	enc->nstale = 0;
 	return v;
 }
 

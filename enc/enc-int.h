@@ -206,6 +206,8 @@ struct tu_obj {
 	char *object;      /* its newest object: gen/000's copy of the build's, then each generation's */
 	char *built;       /* gen/000's copy of the build's object (what revert goes back to) */
 	unsigned gen;      /* the generation object was compiled as (its source's lines) */
+	struct type_sig *types; /* object's types and functions, once read (the next apply's old ones) */
+	size_t ntypes;     /* how many */
 };
 
 struct upgrade;
@@ -229,6 +231,9 @@ struct enc {
 	size_t nwaiting;          /* how many */
 	int fail_at;              /* test-only: the step that fails (0: none) */
 	pid_t moved_tid;          /* the last apply moved this thread off a deleted line */
+	bool collect;             /* follow_threads runs: frames left in old code are listed */
+	char **stale;             /* those frames' functions (follow_stale_frames takes them) */
+	size_t nstale;            /* how many */
 };
 
 /* enc-apply.c, for enc-revert.c */
@@ -255,8 +260,8 @@ const struct fcopy *follow_copy_at(struct enc *enc, uint64_t pc, struct patched 
  * newest code (or waits for its call), the others wait for their callee to
  * return and move then (FRAME_REMAPPED, FRAME_SUPERSEDED). */
 void follow_threads(struct enc *enc);
-/* The functions some frame still runs replaced code of (a NULL-terminated
- * list the caller frees with its strings). */
+/* The functions whose frames the last follow_threads() left in replaced
+ * code (a NULL-terminated list the caller frees with its strings). */
 char **follow_stale_frames(struct enc *enc, size_t *n);
 /* Drops every waiting frame's watch (the engine is freed). */
 void follow_cancel(struct enc *enc);

@@ -152,8 +152,8 @@ int enc_restore(struct enc *enc, const char *path, const char *label, char **err
 			if (!o)
 				err = -ENOMEM;
 			else
-				*o = (struct tu_obj){ strdup(v[1]), dash_null(v[2]), dash_null(v[3]),
-						      (unsigned)strtoul(v[4], NULL, 10) };
+				*o = (struct tu_obj){ .source = strdup(v[1]), .object = dash_null(v[2]),
+						      .built = dash_null(v[3]), .gen = (unsigned)strtoul(v[4], NULL, 10) };
 		} else if (n >= 8 && strcmp(v[0], "region") == 0) {
 			struct gen_region *r = grow((void **)&enc->regions, &enc->nregions, sizeof(*r));
 			size_t nsecs = strtoul(v[7], NULL, 10);
@@ -200,8 +200,8 @@ int enc_restore(struct enc *enc, const char *path, const char *label, char **err
 			if (!a)
 				err = -ENOMEM;
 			else
-				*a = (struct added_var){ strdup(v[1]), dash_null(v[2]), dash_null(v[3]),
-							 strtoull(v[4], NULL, 16) };
+				*a = (struct added_var){ .name = strdup(v[1]), .cu = dash_null(v[2]),
+							 .func = dash_null(v[3]), .addr = strtoull(v[4], NULL, 16) };
 		} else {
 			err = -EINVAL;
 		}

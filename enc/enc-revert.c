@@ -174,6 +174,9 @@ int enc_revert(struct enc *enc, char **errmsg)
 			free(enc->objs[i].object);
 			enc->objs[i].object = strdup(enc->objs[i].built);
 			enc->objs[i].gen = 0;
+			types_free(enc->objs[i].types, enc->objs[i].ntypes);
+			enc->objs[i].types = NULL;
+			enc->objs[i].ntypes = 0;
 		}
 	for (size_t i = 0; i < enc->nregions; i++)
 		enc->regions[i].obsolete = true;
