@@ -18,6 +18,7 @@ sleep 600000
 SCRIPT
 "$ENCIDE" -x "$tmp/edit.enc" "$tmp/project" >"$tmp/out1" 2>&1 &
 pid=$!
+background $pid
 for _ in $(seq 200); do
 	grep -qx edited "$tmp/out1" 2>/dev/null && break
 	sleep 0.05

@@ -12,12 +12,14 @@ echo encide is still here
 SCRIPT
 "$ENCIDE" --batch -x "$tmp/kill.enc" "$SRC/examples/demo" >"$tmp/out" 2>"$tmp/err" &
 encide=$!
+background $encide
 pid=
 for _ in $(seq 200); do
 	pid=$(pgrep -f -n "^$prog\$") && break
 	sleep 0.05
 done
 [ -n "$pid" ] || fail "the debuggee did not start"
+background "$pid"
 for _ in $(seq 100); do grep -q '"text":"beat 3' "$tmp/out" && break; sleep 0.05; done
 kill -KILL "$pid"
 wait $encide || fail "encide failed after its program was killed: $(cat "$tmp/err")"
@@ -25,9 +27,11 @@ grep -q '"event":"INFERIOR_EXITED".*"signal":"SIGKILL"' "$tmp/out" || fail "no I
 grep -q '"text":"encide is still here"' "$tmp/out" || fail "the script did not go on"
 pass "a debuggee killed from outside is reported; encide goes on"
 
-"$prog" >/dev/null &
+"$prog" >"$tmp/victim.out" 2>&1 &
 victim=$!
-sleep 0.2
+background $victim
+# attach once it is in main's loop (a loaded machine may be slow to get there)
+for _ in $(seq 200); do grep -q beat "$tmp/victim.out" && break; sleep 0.05; done
 cat >"$tmp/attach.enc" <<SCRIPT
 attach $victim
 expect INFERIOR_STOPPED reason=attach

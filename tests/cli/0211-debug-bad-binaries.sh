@@ -33,16 +33,19 @@ grep -q "attach: cannot attach to process 999999: No such process" "$tmp/err" ||
 pass "a pid that does not exist: named"
 
 # A process another tracer holds: the kernel says no, and we say why.
-strace -o /dev/null "$DEBUGGEES/debuggee-forever" >/dev/null &
+strace -o /dev/null "$DEBUGGEES/debuggee-forever" >/dev/null 2>&1 &
 tracer=$!
+background $tracer
 victim=
 for _ in $(seq 100); do
 	victim=$(pgrep -P "$tracer" -f debuggee-forever) && break
 	sleep 0.05
 done
 [ -n "$victim" ] || fail "strace did not start the program"
+background "$victim"
 run "attach $victim" && fail "attaching to a traced process succeeded"
-kill "$tracer" "$victim" 2>/dev/null
+kill -KILL "$victim" "$tracer" 2>/dev/null
+wait "$tracer" 2>/dev/null
 grep -q "attach: cannot attach to process $victim: Operation not permitted" "$tmp/err" ||
 	fail "stderr was: $(cat "$tmp/err")"
 pass "a process another debugger traces: refused, with the kernel's reason"

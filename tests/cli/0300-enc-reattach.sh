@@ -28,6 +28,7 @@ printf 'build\nexpect BUILD_FINISHED ok=true\n' >"$tmp/build.enc"
 prog=$(ls "$tmp/state/projects/"*/bin/project)
 "$prog" >"$tmp/prog.out" 2>&1 &
 pid=$!
+background $pid
 printed '^old beat 3$' 1 || fail "the program does not run"
 
 cat >"$tmp/first.enc" <<SCRIPT

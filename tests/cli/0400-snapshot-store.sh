@@ -47,8 +47,9 @@ upd2=$(sed -n 's/^upd002 \([0-9a-f]\{40\}\) .*main\.c$/\1/p' "$tmp/out")
 [ -n "$upd2" ] && [ "$upd2" = "$base" ] || fail "the revert's generation upd002 ($upd2) is not the baseline ($base)"
 pass "a revert records the baseline's source as the next generation"
 
-"$DEBUGGEES/debuggee-forever" >/dev/null &
+"$DEBUGGEES/debuggee-forever" >/dev/null 2>&1 &
 victim=$!
+background $victim
 cat >"$tmp/attach.enc" <<SCRIPT
 attach $victim
 expect SNAPSHOT_RECORDED what=baseline

@@ -3,4 +3,8 @@ set -u
 fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
 pass() { printf 'ok: %s\n' "$*"; }
 tmp=$(mktemp -d /tmp/encide-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# Processes a test starts in the background: killed when it ends, however
+# it ends (a survivor holding the test's output would keep ctest waiting).
+bg_pids=()
+background() { bg_pids+=("$1"); }
+trap 'for p in "${bg_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
