@@ -284,18 +284,34 @@ int cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	return -1;
 }
 
+/* A MESSAGE of level from a printf format and its arguments. */
+static void say_v(struct app *app, const char *level, const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	if (text)
+		bus_emit_message(app->bus, &(struct ev_message){ .level = level, .text = text });
+	free(text);
+}
+
+void app_say(struct app *app, const char *level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_v(app, level, fmt, ap);
+	va_end(ap);
+}
+
 void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
-	char *text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	say_v(ctx->app, "info", fmt, ap);
 	va_end(ap);
-	if (text)
-		bus_emit_message(ctx->app->bus, &(struct ev_message){ .level = "info", .text = text });
-	free(text);
 }
 
 static char *usage_text(const struct cmd_entry *e)

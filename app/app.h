@@ -167,6 +167,8 @@ void cmd_argv_free(char **argv);
 int cmd_run_line(struct app *app, const char *line, const char *source, char **errmsg);
 /* Records a failure message for ctx; returns -1 for `return cmd_error(...)`. */
 int cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Publishes a MESSAGE event of level ("info", "warning", "error"). */
+void app_say(struct app *app, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Publishes a MESSAGE event of level "info". */
 void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ends the pending command with status (0 or negative) and message. */

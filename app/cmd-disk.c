@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,21 +71,6 @@ static struct disk *disk_of(struct app *app)
 	if (!app->disk)
 		app->disk = calloc(1, sizeof(struct disk));
 	return app->disk;
-}
-
-static void say(struct app *app, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(struct app *app, const char *level, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
-	va_end(ap);
-	if (text)
-		bus_emit_message(app->bus, &(struct ev_message){ .level = level, .text = text });
-	free(text);
 }
 
 static struct buffer *open_buffer(struct app *app, const char *real)
@@ -146,7 +130,7 @@ static int reload(struct app *app, struct buffer *buf, const char *why)
 	char *err = NULL;
 
 	if (buf_reload(buf, &hunks, &err) < 0) {
-		say(app, "error", "%s", err ? err : "cannot reload");
+		app_say(app, "error", "%s", err ? err : "cannot reload");
 		free(err);
 		return -1;
 	}
@@ -156,7 +140,7 @@ static int reload(struct app *app, struct buffer *buf, const char *why)
 		.path = buf_path(buf), .version = (int64_t)buf_version(buf), .lines = (int64_t)buf_line_count(buf),
 		.hunks = (int64_t)hunks, .guess = hunks > 0 });
 	if (hunks)
-		say(app, "info", "'%s' %s: reloaded, %zu changed block%s (lines are mapped across it by a diff: "
+		app_say(app, "info", "'%s' %s: reloaded, %zu changed block%s (lines are mapped across it by a diff: "
 		    "a guess; 'undo' brings the text before back)", buf_path(buf), why, hunks, hunks == 1 ? "" : "s");
 	return 0;
 }
@@ -175,7 +159,7 @@ static void buffer_changed(struct app *app, struct buffer *buf)
 	if (stat(buf_path(buf), &st) < 0) {
 		bus_emit_file_changed_outside(app->bus, &(struct ev_file_changed_outside){
 			.path = buf_path(buf), .open = true, .unsaved = buf_modified(buf), .deleted = true });
-		say(app, "warning", "'%s' was deleted on disk: the buffer keeps its text ('save' writes it again)",
+		app_say(app, "warning", "'%s' was deleted on disk: the buffer keeps its text ('save' writes it again)",
 		    buf_path(buf));
 		return;
 	}
@@ -208,7 +192,7 @@ static void buffer_changed(struct app *app, struct buffer *buf)
 	}
 	bus_emit_file_changed_outside(app->bus, &(struct ev_file_changed_outside){
 		.path = buf_path(buf), .open = true, .unsaved = true, .disk_blob = disk_hex, .buffer_blob = mine_hex });
-	say(app, "warning", "'%s' changed on disk while it has unsaved edits: 'reload' takes the file (your edits "
+	app_say(app, "warning", "'%s' changed on disk while it has unsaved edits: 'reload' takes the file (your edits "
 	    "stay in undo), 'keep-buffer' keeps yours (the next save overwrites the file)%s%s%s%s", buf_path(buf),
 	    c.stored ? "; both are kept in the snapshot store: file " : "", disk_hex, c.stored ? ", buffer " : "",
 	    mine_hex);
@@ -251,7 +235,7 @@ static void source_changed(struct app *app, const char *file)
 	blob_id_hex(&now, hex);
 	bus_emit_file_changed_outside(app->bus, &(struct ev_file_changed_outside){
 		.path = file, .open = false, .disk_blob = hex });
-	say(app, "info", "'%s' changed on disk: 'apply' loads it into the program (its lines are mapped by a diff "
+	app_say(app, "info", "'%s' changed on disk: 'apply' loads it into the program (its lines are mapped by a diff "
 	    "of the source the program runs against the file: a guess)", file);
 }
 

@@ -7,7 +7,6 @@
  * The `snapshots` command lists them. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +15,6 @@
 #include "app/state.h"
 #include "build/build.h"
 #include "editor/editor.h"
-
-static void say(struct app *app, const char *level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(struct app *app, const char *level, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
-	va_end(ap);
-	if (text)
-		bus_emit_message(app->bus, &(struct ev_message){ .level = level, .text = text });
-	free(text);
-}
 
 struct snapshot *snapshot_store(struct app *app)
 {
@@ -43,7 +27,7 @@ struct snapshot *snapshot_store(struct app *app)
 	if (snap_open(&app->snap, dir, &err) < 0) {
 		/* Said once: EnC still works, without old source or guesses. */
 		app->snap_failed = true;
-		say(app, "warning", "%s; generations' source will not be kept", err ? err : dir);
+		app_say(app, "warning", "%s; generations' source will not be kept", err ? err : dir);
 	}
 	free(err);
 	free(dir);
@@ -131,7 +115,7 @@ static void record_baseline(struct app *app, const char *file, void *arg)
 static void announce(struct app *app, const char *what, struct pass *p)
 {
 	if (p->error)
-		say(app, "warning", "snapshot of the %s incomplete: %s", what, p->error);
+		app_say(app, "warning", "snapshot of the %s incomplete: %s", what, p->error);
 	bus_emit_snapshot_recorded(app->bus, &(struct ev_snapshot_recorded){
 		.what = what, .generation = p->gen, .files = (int64_t)p->files, .store = snap_dir(app->snap) });
 	free(p->error);
@@ -146,7 +130,7 @@ static void on_build_finished(const struct bus_event *ev, void *arg)
 	if (!bf->ok || !snapshot_store(app))
 		return;
 	if (snap_build_begin(app->snap) < 0) {
-		say(app, "warning", "cannot record the build in %s", snap_dir(app->snap));
+		app_say(app, "warning", "cannot record the build in %s", snap_dir(app->snap));
 		return;
 	}
 	each_source(app, record_built, &p);
@@ -195,13 +179,13 @@ static void on_started(const struct bus_event *ev, void *arg)
 	/* The same process as the recorded run: its generations still run. */
 	old = snap_run_label(app->snap);
 	if (old && strcmp(old, label) == 0 && !strstr(label, " start 0 ")) {
-		say(app, "info", "snapshots of generations up to upd%03u of this process are known",
+		app_say(app, "info", "snapshots of generations up to upd%03u of this process are known",
 		    snap_generation(app->snap));
 		free(label);
 		return;
 	}
 	if (snap_run_begin(app->snap, label) < 0) {
-		say(app, "warning", "cannot record the program's run in %s", snap_dir(app->snap));
+		app_say(app, "warning", "cannot record the program's run in %s", snap_dir(app->snap));
 		free(label);
 		return;
 	}
