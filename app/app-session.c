@@ -108,6 +108,17 @@ char *app_main_file(const struct app *app)
 	return n ? strdup(project_source(app->project, 0)) : NULL;
 }
 
+void app_view_goto_pos(struct view *v, size_t pos)
+{
+	size_t start, end;
+
+	if (pos > buf_size(v->buf))
+		pos = buf_size(v->buf);
+	v->line = buf_line_of(v->buf, pos);
+	buf_line_span(v->buf, v->line, &start, &end);
+	v->col = pos - start + 1;
+}
+
 int app_open_file(struct app *app, const char *path, char **errmsg)
 {
 	struct buffer *buf, **v;

@@ -85,6 +85,8 @@ void app_release(struct app *app);
 /* The main source file of the project (the one defining main), or NULL.
  * The caller frees the returned path. */
 char *app_main_file(const struct app *app);
+/* Puts v's cursor at byte offset pos of its buffer (the end if past it). */
+void app_view_goto_pos(struct view *v, size_t pos);
 /* Opens path (relative paths are taken from the project's directory) into
  * the view, cursor at 1:1 (an open buffer of the same file is shown again,
  * cursor kept); publishes FILE_OPENED, and RECOVERY_AVAILABLE when a dead

@@ -25,18 +25,6 @@ static size_t cursor_pos(const struct view *v)
 	return start + v->col - 1 > end ? end : start + v->col - 1;
 }
 
-/* Puts the cursor at byte offset pos. */
-static void cursor_set(struct view *v, size_t pos)
-{
-	size_t start, end;
-
-	if (pos > buf_size(v->buf))
-		pos = buf_size(v->buf);
-	v->line = buf_line_of(v->buf, pos);
-	buf_line_span(v->buf, v->line, &start, &end);
-	v->col = pos - start + 1;
-}
-
 static void edited(struct cmd_ctx *ctx)
 {
 	struct view *v = &ctx->app->view;
@@ -63,7 +51,7 @@ static int cmd_insert(struct cmd_ctx *ctx, int argc, char **argv)
 	free(text);
 	if (err < 0)
 		return cmd_error(ctx, "insert: %s", strerror(-err));
-	cursor_set(v, pos + len);
+	app_view_goto_pos(v, pos + len);
 	edited(ctx);
 	return 0;
 }
@@ -134,7 +122,7 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 	err = buf_delete(v->buf, pos, len);
 	if (err < 0)
 		return cmd_error(ctx, "delete: %s", strerror(-err));
-	cursor_set(v, pos);
+	app_view_goto_pos(v, pos);
 	edited(ctx);
 	return 0;
 }
@@ -225,7 +213,7 @@ static int cmd_replace(struct cmd_ctx *ctx, int argc, char **argv)
 		err = -1;
 		goto out;
 	}
-	cursor_set(v, start + (size_t)(hit - line) + new_len);
+	app_view_goto_pos(v, start + (size_t)(hit - line) + new_len);
 	edited(ctx);
 out:
 	free(line);
@@ -257,7 +245,7 @@ static int cmd_undo_redo(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "%s: nothing to %s", ctx->entry->name, ctx->entry->name);
 	if (err < 0)
 		return cmd_error(ctx, "%s: %s", ctx->entry->name, strerror(-err));
-	cursor_set(v, pos);
+	app_view_goto_pos(v, pos);
 	edited(ctx);
 	return 0;
 }

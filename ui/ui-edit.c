@@ -25,14 +25,7 @@ size_t ui_edit_cursor(const struct ui *ui)
 
 void ui_edit_cursor_set(struct ui *ui, size_t pos)
 {
-	struct view *v = &ui->app->view;
-	size_t start, end;
-
-	if (pos > buf_size(v->buf))
-		pos = buf_size(v->buf);
-	v->line = buf_line_of(v->buf, pos);
-	buf_line_span(v->buf, v->line, &start, &end);
-	v->col = pos - start + 1;
+	app_view_goto_pos(&ui->app->view, pos);
 }
 
 bool ui_edit_selection(const struct ui *ui, size_t *start, size_t *end)

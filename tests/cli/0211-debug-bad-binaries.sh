@@ -37,8 +37,11 @@ strace -o /dev/null "$DEBUGGEES/debuggee-forever" >/dev/null 2>&1 &
 tracer=$!
 background $tracer
 victim=
-for _ in $(seq 100); do
-	victim=$(pgrep -P "$tracer" -f debuggee-forever) && break
+for _ in $(seq 200); do
+	# (strace's child matches by its command line before its exec, too)
+	victim=$(pgrep -P "$tracer" -f debuggee-forever) &&
+		[[ $(readlink "/proc/$victim/exe") == */debuggee-forever ]] && break
+	victim=
 	sleep 0.05
 done
 [ -n "$victim" ] || fail "strace did not start the program"
