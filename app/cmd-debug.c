@@ -211,11 +211,20 @@ static void program_stat(const char *path, bool record, bool *changed)
 
 int debug_program(struct app *app, char **errmsg)
 {
-	const char *name = app->project ? project_target(app->project) : NULL, *target = NULL;
+	const char *name, *target = NULL;
 	char *msg = NULL;
 	int err;
 
 	*errmsg = NULL;
+	/* A project built in an earlier session: its records name the target
+	 * (what a failed load leaves is the same "no program" as before). */
+	if (app->project && !dbg_program(app->dbg) && !project_tu_count(app->project) &&
+	    !project_target_count(app->project) && !project_building(app->project) &&
+	    project_load(app->project, &msg) < 0) {
+		free(msg);
+		msg = NULL;
+	}
+	name = app->project ? project_target(app->project) : NULL;
 	for (size_t i = 0; name && i < project_target_count(app->project); i++)
 		if (strcmp(project_target_name(app->project, i), name) == 0)
 			target = project_target_path(app->project, i);

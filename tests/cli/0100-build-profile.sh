@@ -54,3 +54,10 @@ printf 'build-info\n' >"$tmp/t2.enc"
 "$ENCIDE" -x "$tmp/t2.enc" "$tmp/cmake" >"$tmp/out" 2>&1 || fail "build-info: $(cat "$tmp/out")"
 grep -qx 'target: calc-test' "$tmp/out" || fail "the target was not remembered: $(cat "$tmp/out")"
 pass "target remembered per project across sessions"
+
+# A session after the build: the breakpoint needs no build first, the
+# target an earlier session built is the program.
+printf 'break main\ninfo breakpoints\n' >"$tmp/t3.enc"
+"$ENCIDE" -x "$tmp/t3.enc" "$tmp/folder" >"$tmp/out" 2>&1 || fail "break in a new session: $(cat "$tmp/out")"
+grep -q '^1 .*enabled' "$tmp/out" || fail "no breakpoint listed: $(cat "$tmp/out")"
+pass "a new session debugs the target an earlier one built"
