@@ -488,8 +488,14 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 	char *msg = NULL, location[512];
 	int id, err;
 
-	if (ensure_program(ctx) < 0)
+	/* No program yet (nothing built) is fine: the breakpoint waits. */
+	if ((err = debug_program(app, &msg)) < 0 && err != -ENOENT) {
+		cmd_error(ctx, "%s: %s", ctx->entry->name, msg ? msg : "no program");
+		free(msg);
 		return -1;
+	}
+	free(msg);
+	msg = NULL;
 	if (argc == 1) {
 		/* The line under the cursor, like a click in the gutter. */
 		if (!app->view.buf)
@@ -531,11 +537,17 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 		const struct dbg_bp_info *list;
 		size_t n = dbg_break_list(app->dbg, &list);
 
-		for (size_t i = 0; i < n; i++)
-			if (list[i].id == id)
+		for (size_t i = 0; i < n; i++) {
+			if (list[i].id != id)
+				continue;
+			if (!dbg_program(app->dbg))
+				cmd_print(ctx, "%s %d at %s (set when the program runs: nothing is built yet)",
+					  temporary ? "Temporary breakpoint" : "Breakpoint", id, list[i].location);
+			else
 				cmd_print(ctx, "%s %d at %s:%d%s", temporary ? "Temporary breakpoint" : "Breakpoint",
 					  id, list[i].file ? list[i].file : list[i].location, list[i].line,
 					  dbg_pid(app->dbg) > 0 ? "" : " (set when the program runs)");
+		}
 	}
 	return 0;
 }
@@ -812,7 +824,7 @@ static int cmd_frame(struct cmd_ctx *ctx, int argc, char **argv)
 		free(msg);
 		return -1;
 	}
-	n = dbg_backtrace(dbg, want + 2, &frames); /* (a frame's CFA needs its caller) */
+	n = dbg_backtrace(dbg, want + 1, &frames);
 	if (n > (ssize_t)want) {
 		const struct dbg_frame *f = &frames[want];
 		char src[512];

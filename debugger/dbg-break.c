@@ -282,13 +282,27 @@ int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, ch
 	struct dbg_bp *bp;
 	int err;
 
-	if (!dbg->program)
-		return dbg_fail(errmsg, -ENOENT, "no program (use 'file PROGRAM', or build first)");
 	bp = bp_new(dbg, location);
 	if (!bp)
 		return dbg_fail(errmsg, -ENOMEM, "out of memory");
 	bp->info.id = dbg->next_bp_id;
 	bp->info.temporary = temporary;
+	if (!dbg->program) {
+		/* Nothing built yet (a breakpoint set in the editor first, as in
+		 * any IDE): kept as given, resolved when the program runs, where
+		 * a location not found is a warning. */
+		const char *colon = strrchr(location, ':');
+		char *end;
+		long line = colon ? strtol(colon + 1, &end, 10) : 0;
+
+		if (colon && colon > location && line > 0 && !*end &&
+		    (bp->file = strndup(location, (size_t)(colon - location)))) {
+			bp->info.file = bp->file;
+			bp->info.line = (int)line;
+		}
+		*id = dbg->next_bp_id++;
+		return 0;
+	}
 	err = resolve(dbg, bp, errmsg);
 	if (err < 0) {
 		bp_drop(dbg, bp);

@@ -1811,7 +1811,7 @@ void dbg_ev_begin(struct dbg_ev *ev, struct dbg *dbg)
 		ev_begin_at(ev, dbg, &top, true);
 		return;
 	}
-	n = dbg_backtrace(dbg, dbg->frame + 2, &frames);
+	n = dbg_backtrace(dbg, dbg->frame + 1, &frames);
 	if (n > (ssize_t)dbg->frame)
 		ev_begin_at(ev, dbg, &frames[dbg->frame], false);
 	free(frames);

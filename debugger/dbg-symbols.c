@@ -1098,7 +1098,8 @@ fail:
 ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out)
 {
 	struct dbg_thread *t = dbg_thread_find(dbg, tid);
-	struct unwind u = { .dbg = dbg, .max = max ? max : 1 };
+	/* One frame more than asked: a frame's CFA is its caller's rsp. */
+	struct unwind u = { .dbg = dbg, .max = (max ? max : 1) + 1 };
 
 	*out = NULL;
 	if (!t || t->exited || dbg->state != DBG_STOPPED || dbg_regs(dbg, t) < 0)
@@ -1133,6 +1134,10 @@ ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_
 		if (push_frame(&u, saved[1], last->fp + 16, saved[0]) < 0)
 			break;
 	}
+	for (size_t i = 0; i < u.n; i++)
+		u.v[i].cfa = i + 1 < u.n ? u.v[i + 1].sp : u.v[i].fp + 16;
+	if (u.n > u.max - 1)
+		u.n = u.max - 1;
 	for (size_t i = 0; i < u.n; i++) {
 		struct dbg_frame *f = &u.v[i];
 		/* A caller's PC is a return address: its call is one byte back. */
@@ -1149,7 +1154,6 @@ ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_
 		f->generation = w.generation;
 		f->superseded = w.superseded;
 		f->module = m ? m->name : NULL;
-		f->cfa = i + 1 < u.n ? u.v[i + 1].sp : f->fp + 16;
 		f->reason = f->superseded ? dbg_note_find(dbg, t->tid, f->cfa) : NULL;
 	}
 	*out = u.v;

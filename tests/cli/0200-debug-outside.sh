@@ -15,7 +15,7 @@ encide=$!
 background $encide
 pid=
 for _ in $(seq 200); do
-	pid=$(pgrep -f -n "^$prog\$") && break
+	pid=$(pgrep -P "$encide" -f "^$prog\$") && break  # its own child: other tests run it too
 	sleep 0.05
 done
 [ -n "$pid" ] || fail "the debuggee did not start"
