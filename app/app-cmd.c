@@ -338,6 +338,8 @@ int cmd_run_line(struct app *app, const char *line, const char *source, char **e
 	}
 	if (argc == 0)
 		goto out;
+	if (app->dbg)
+		app_breakpoints_follow(app); /* lines typed since: breakpoints moved first */
 	bus_emit_command(app->bus, &(struct ev_command){ .source = source, .line = line });
 	ctx.entry = cmd_find(argv[0]);
 	if (!ctx.entry) {

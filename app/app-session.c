@@ -60,6 +60,7 @@ void app_release(struct app *app)
 	git_detach(app);
 	disk_detach(app);
 	debug_detach(app);
+	app_breakpoints_release(app);
 	if (app->loop)
 		app_flush_journals(app);
 	for (size_t i = 0; i < app->nbufs; i++)
@@ -106,6 +107,18 @@ char *app_main_file(const struct app *app)
 		if (defines_main(project_source(app->project, i)))
 			return strdup(project_source(app->project, i));
 	return n ? strdup(project_source(app->project, 0)) : NULL;
+}
+
+int app_save_modified(struct app *app, char **errmsg)
+{
+	*errmsg = NULL;
+	for (size_t i = 0; i < app->nbufs; i++) {
+		int err;
+
+		if (buf_modified(app->bufs[i]) && (err = buf_save(app->bufs[i], false, errmsg)) < 0)
+			return err;
+	}
+	return 0;
 }
 
 void app_view_goto_pos(struct view *v, size_t pos)

@@ -75,6 +75,7 @@ struct app {
 	const struct app_ui *ui;    /* the full-screen UI's commands, or NULL */
 	char **displays;            /* `display` expressions, the watch list (owned) */
 	size_t ndisplays;           /* how many */
+	void *anchors;              /* breakpoints that follow edits (app-breaks.c) */
 };
 
 /* Sets up a session on project_dir (NULL: no project). Returns 0, or a
@@ -85,6 +86,18 @@ void app_release(struct app *app);
 /* The main source file of the project (the one defining main), or NULL.
  * The caller frees the returned path. */
 char *app_main_file(const struct app *app);
+/* Anchors breakpoint id, when it is FILE:LINE in an open buffer, to the
+ * buffer's current version: from then on it follows that buffer's edits. */
+void app_breakpoint_anchor(struct app *app, int id);
+/* Moves anchored breakpoints by the edits made since they were last
+ * moved (each command runs it first; the UI before it draws). */
+void app_breakpoints_follow(struct app *app);
+/* Forgets every anchor (the session ends). */
+void app_breakpoints_release(struct app *app);
+/* Saves every buffer with unsaved edits (before a build or an apply: the
+ * compiler reads the files). 0, or the first failure with *errmsg (caller
+ * frees; the buffers after it are not saved). */
+int app_save_modified(struct app *app, char **errmsg);
 /* Puts v's cursor at byte offset pos of its buffer (the end if past it). */
 void app_view_goto_pos(struct view *v, size_t pos);
 /* Opens path (relative paths are taken from the project's directory) into

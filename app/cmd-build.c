@@ -46,6 +46,13 @@ static int cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (need_project(ctx) < 0)
 		return -1;
+	/* The compiler reads the files: what the editor shows is what gets
+	 * built (and the "built" version of each buffer is its text). */
+	if (app_save_modified(ctx->app, &err) < 0) {
+		cmd_error(ctx, "%s: %s", ctx->entry->name, err ? err : "cannot save");
+		free(err);
+		return -1;
+	}
 	if (project_build(ctx->app->project, ctx->app->loop, ctx->app->bus, &opts, build_done, ctx->app, &err) < 0) {
 		cmd_error(ctx, "%s: %s", ctx->entry->name, err ? err : "failed");
 		free(err);

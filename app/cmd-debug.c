@@ -510,6 +510,7 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 		free(msg);
 		return -1;
 	}
+	app_breakpoint_anchor(app, id);
 	if (argc == 3) {
 		if (strcmp(argv[2], "if") != 0)
 			return cmd_error(ctx, "%s: expected 'if CONDITION' after the location", ctx->entry->name);

@@ -417,15 +417,25 @@ static void on_exited(const struct bus_event *ev, void *arg)
 }
 
 /* The text a build compiled: every open buffer's version is "built". */
-static void on_built(const struct bus_event *ev, void *arg)
+void enc_note_built(struct app *app)
 {
-	struct app *app = arg;
-	const struct ev_build_finished *e = ev->payload;
-
-	if (!e->ok)
-		return;
 	for (size_t i = 0; i < app->nbufs; i++)
 		buf_tag(app->bufs[i], "built");
+	/* No program runs: the next one is this build, whose text is each
+	 * buffer's version now (records made before it, say by a line shown
+	 * while the build ran, would map its lines from the older text). The
+	 * run's INFERIOR_STARTED resets them too, but only after its
+	 * breakpoints were resolved through them. */
+	if (dbg_pid(app->dbg) <= 0 && app->applied)
+		gens_reset(app->applied);
+}
+
+static void on_built(const struct bus_event *ev, void *arg)
+{
+	const struct ev_build_finished *e = ev->payload;
+
+	if (e->ok)
+		enc_note_built(arg);
 }
 
 int enc_attach(struct app *app)
@@ -551,14 +561,10 @@ static int apply_files(struct cmd_ctx *ctx, const char **files, size_t nfiles, i
 	if (!g)
 		return cmd_error(ctx, "apply: out of memory");
 	/* Every file that goes in is saved first: the compiler reads them. */
-	for (size_t i = 0; i < app->nbufs; i++) {
-		struct buffer *b = app->bufs[i];
-
-		if (buf_modified(b) && buf_save(b, false, &msg) < 0) {
-			cmd_error(ctx, "apply: %s", msg ? msg : "cannot save");
-			free(msg);
-			return -1;
-		}
+	if (app_save_modified(app, &msg) < 0) {
+		cmd_error(ctx, "apply: %s", msg ? msg : "cannot save");
+		free(msg);
+		return -1;
 	}
 	/* Apply while running: stop every thread, apply, let them go on. */
 	if (stop_for(ctx, &resume) < 0)

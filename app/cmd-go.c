@@ -52,6 +52,8 @@ static void go_built(void *arg, int status, const char *msg)
 	struct app *app = st->app;
 	char *err = NULL, *text = NULL;
 
+	if (status == 0)
+		enc_note_built(app); /* before the run resolves breakpoints */
 	if (status < 0) {
 		if (app->pending.active)
 			cmd_finish(app, status, msg ? msg : "go: the build failed");
@@ -136,6 +138,13 @@ static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
 		st->app = app;
 		if (project_building(app->project))
 			return go_after_build(ctx, st);
+		if (app_save_modified(app, &msg) < 0) {
+			cmd_error(ctx, "go: %s", msg ? msg : "cannot save");
+			free(msg);
+			free(st->location);
+			free(st);
+			return -1;
+		}
 		if (project_build(app->project, app->loop, app->bus, &(struct build_opts){ 0 }, go_built, st, &msg) < 0) {
 			cmd_error(ctx, "go: %s", msg ? msg : "cannot build");
 			free(msg);
@@ -236,11 +245,14 @@ static int cmd_break_toggle(struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		return cmd_error(ctx, "break-toggle: where? (FILE:LINE, or open a file)");
 	}
-	if ((err = debug_program(app, &msg)) < 0) {
+	/* No program yet (nothing built) is fine: the breakpoint waits. */
+	if ((err = debug_program(app, &msg)) < 0 && err != -ENOENT) {
 		cmd_error(ctx, "break-toggle: %s", msg ? msg : "no program");
 		free(msg);
 		return -1;
 	}
+	free(msg);
+	msg = NULL;
 	/* FILE:LINE: an existing breakpoint there (as asked or as resolved) goes. */
 	snprintf(file, sizeof(file), "%s", location);
 	colon = strrchr(file, ':');
@@ -269,6 +281,7 @@ static int cmd_break_toggle(struct cmd_ctx *ctx, int argc, char **argv)
 		free(msg);
 		return -1;
 	}
+	app_breakpoint_anchor(app, id);
 	n = dbg_break_list(app->dbg, &list);
 	for (size_t i = 0; i < n; i++)
 		if (list[i].id == id)

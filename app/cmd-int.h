@@ -117,6 +117,9 @@ int enc_apply_first(struct cmd_ctx *ctx);
 int enc_attach(struct app *app);
 /* Frees the engine and its records. */
 void enc_detach(struct app *app);
+/* A build succeeded: each buffer's text now is what the program holds
+ * (BUILD_FINISHED calls it; `go` first, as its run starts at once). */
+void enc_note_built(struct app *app);
 
 /* cmd-disk.c */
 extern const struct cmd_entry cmd_reload_entry;

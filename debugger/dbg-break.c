@@ -339,6 +339,27 @@ int dbg_break_delete(struct dbg *dbg, int id, char **errmsg)
 	return 0;
 }
 
+int dbg_break_move(struct dbg *dbg, int id, int line)
+{
+	struct dbg_bp *bp = bp_by_id(dbg, id);
+	const char *colon = bp ? strrchr(bp->location, ':') : NULL;
+	char *end, *loc;
+	long was = colon ? strtol(colon + 1, &end, 10) : 0;
+
+	if (!bp)
+		return -ENOENT;
+	if (!colon || colon == bp->location || was <= 0 || *end || line <= 0)
+		return -EINVAL;
+	if (asprintf(&loc, "%.*s:%d", (int)(colon - bp->location), bp->location, line) < 0)
+		return -ENOMEM;
+	if (bp->info.line > 0)
+		bp->info.line += line - (int)was;
+	free(bp->location);
+	bp->location = loc;
+	bp->info.location = loc;
+	return 0;
+}
+
 int dbg_break_enable(struct dbg *dbg, int id, bool enable, char **errmsg)
 {
 	struct dbg_bp *bp = bp_by_id(dbg, id);

@@ -115,6 +115,11 @@ int dbg_break_enable(struct dbg *dbg, int id, bool enable, char **errmsg);
 /* cond NULL removes the condition. */
 int dbg_break_condition(struct dbg *dbg, int id, const char *cond, char **errmsg);
 int dbg_break_ignore(struct dbg *dbg, int id, unsigned count, char **errmsg);
+/* The text moved under FILE:LINE breakpoint id (lines inserted or deleted
+ * above it): its location becomes FILE:line, and the line it is shown at
+ * moves by as much; the code it is set in stays. 0, -ENOENT (no such
+ * breakpoint) or -EINVAL (not a FILE:LINE breakpoint). */
+int dbg_break_move(struct dbg *dbg, int id, int line);
 /* Every user breakpoint, by id; the array is the debugger's. */
 size_t dbg_break_list(struct dbg *dbg, const struct dbg_bp_info **out);
 

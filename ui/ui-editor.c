@@ -253,7 +253,7 @@ static void collect_marks(struct ui *ui, const struct buffer *buf, size_t first,
 	n = ui->app->dbg ? dbg_break_list(ui->app->dbg, &bps) : 0;
 	for (size_t i = 0; i < n; i++)
 		if (bps[i].line > 0 && same_file(bps[i].file, path))
-			mark_set(marks, first, rows, ui_editor_frame_line(ui, buf, (size_t)bps[i].line),
+			mark_set(marks, first, rows, (size_t)bps[i].line, /* follows edits (app-breaks.c) */
 				 bps[i].enabled ? '*' : 'o', UI_BREAKPOINT, 3);
 	if (!ui->app->dbg || dbg_state(ui->app->dbg) != DBG_STOPPED)
 		return;

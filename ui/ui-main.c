@@ -134,6 +134,7 @@ static void on_before_sleep(void *arg)
 	if (!ui->dirty || loop_quitting(ui->app->loop))
 		return;
 	ui->dirty = false;
+	app_breakpoints_follow(ui->app); /* typed lines move breakpoints before they are drawn */
 	ui_draw(ui);
 	ui->app->page_lines = ui->text_rows > 1 ? (size_t)ui->text_rows - 1 : 1;
 	ui_output_winsize(ui);
