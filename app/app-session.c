@@ -1,5 +1,6 @@
 /* The session: creates the loop and the bus, opens the project, and owns the
  * buffers the commands open. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
@@ -96,9 +97,75 @@ static bool defines_main(const char *path)
 	return found;
 }
 
+/* The better of two files defining main: the one named after the target,
+ * or the one whose name begins the project's ("lua.c" in lua-5.4, not
+ * "luac.c"). */
+static bool better_main(const char *path, const char *best, const char *target, const char *project)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(base) - 2; /* without ".c" */
+
+	if (!best)
+		return true;
+	if (target && strlen(target) == len && strncmp(base, target, len) == 0)
+		return true;
+	return !target && strncmp(project, base, len) == 0 && !(project[len] >= 'a' && project[len] <= 'z');
+}
+
+/* Files defining main one folder below the top (src/lua.c): the TUs a
+ * build recorded, else the .c files of each subfolder. */
+static char *main_below(const struct app *app)
+{
+	const struct project *proj = app->project;
+	const char *target = project_target(proj), *name = project_name(proj);
+	char *best = NULL;
+	DIR *d;
+	struct dirent *de;
+
+	for (size_t i = 0; i < project_tu_count(proj); i++) {
+		const char *f = project_tu_file(proj, i);
+
+		if (defines_main(f) && better_main(f, best, target, name)) {
+			free(best);
+			best = strdup(f);
+		}
+	}
+	if (best || !(d = opendir(project_dir(proj))))
+		return best;
+	while ((de = readdir(d))) {
+		char *sub;
+		DIR *sd;
+		struct dirent *se;
+
+		if (de->d_name[0] == '.' || asprintf(&sub, "%s/%s", project_dir(proj), de->d_name) < 0)
+			continue;
+		if ((sd = opendir(sub))) {
+			while ((se = readdir(sd))) {
+				size_t len = strlen(se->d_name);
+				char *f;
+
+				if (len < 3 || strcmp(se->d_name + len - 2, ".c") != 0 ||
+				    asprintf(&f, "%s/%s", sub, se->d_name) < 0)
+					continue;
+				if (defines_main(f) && better_main(f, best, target, name)) {
+					free(best);
+					best = f;
+				} else {
+					free(f);
+				}
+			}
+			closedir(sd);
+		}
+		free(sub);
+	}
+	closedir(d);
+	return best;
+}
+
 char *app_main_file(const struct app *app)
 {
 	size_t n;
+	char *below;
 
 	if (!app->project)
 		return NULL;
@@ -106,6 +173,8 @@ char *app_main_file(const struct app *app)
 	for (size_t i = 0; i < n; i++)
 		if (defines_main(project_source(app->project, i)))
 			return strdup(project_source(app->project, i));
+	if ((below = main_below(app)))
+		return below;
 	return n ? strdup(project_source(app->project, 0)) : NULL;
 }
 
