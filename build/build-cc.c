@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	const char *log = getenv("ENCIDE_CC_LOG"), *depdir = getenv("ENCIDE_CC_DEPDIR");
 	const char *real = getenv("ENCIDE_REAL_CC"), *src = NULL, *output = NULL;
 	char **cmd = NULL, **prof = NULL, *depfile = NULL, *dep_hint = NULL, *abs_out = NULL, cwd[PATH_MAX];
+	char default_out[PATH_MAX];
 	size_t n = 0;
 
 	if (argc < 2) {
@@ -88,6 +89,14 @@ int main(int argc, char **argv)
 			goto nomem;
 	switch (build_cmd_classify(cmd, &src, &output)) {
 	case BUILD_CMD_COMPILE:
+		if (!output && src) {
+			/* "cc -c dir/x.c" writes x.o in the working directory
+			 * (less's Makefile compiles so) */
+			const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+
+			snprintf(default_out, sizeof(default_out), "%.*s.o", (int)(strlen(base) - 2), base);
+			output = default_out;
+		}
 		if (depdir && *depdir && getcwd(cwd, sizeof(cwd))) {
 			abs_out = output ? build_path_abs(cwd, output) : NULL;
 			if (abs_out && asprintf(&dep_hint, "%s/%016llx.d", depdir,

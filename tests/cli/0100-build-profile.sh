@@ -1,6 +1,6 @@
 # The binaries encide builds describe themselves: every CU's DW_AT_producer
 # shows -O0 and the patchable entry, for a folder, CMake, Make (whose
-# Makefile says -O2), an unconfigured autotools-like tree, one made by hand
+# Makefile says -O2; also one compiling without -o), an unconfigured autotools-like tree, one made by hand
 # with -O2 before, and Meson project; Make's depfiles stay out of the tree;
 # the chosen target is remembered by the next session.
 . "$(dirname "$0")/lib.bash"
@@ -17,7 +17,7 @@ check_producers() { # BINARY WHAT
 }
 
 echo build >"$tmp/build.enc"
-for kind in folder cmake make meson; do
+for kind in folder cmake make makeo meson; do
 	cp -a "$SRC/tests/fixtures/build-$kind" "$tmp/$kind"
 	[ "$kind" = meson ] && ! command -v meson >/dev/null && { pass "meson not installed: skipped"; continue; }
 	"$ENCIDE" --batch -x "$tmp/build.enc" "$tmp/$kind" >"$tmp/$kind.out" 2>"$tmp/$kind.err" ||
@@ -46,6 +46,9 @@ done
 
 ls "$tmp/make" | grep -q '\.d$' && fail "make: depfiles written into the project: $(ls "$tmp/make")"
 [ "$("$tmp/make/tool")" = 42 ] || fail "make: the tool does not print 42"
+printf 'build-info\n' >"$tmp/info.enc"
+"$ENCIDE" -x "$tmp/info.enc" "$tmp/makeo" >"$tmp/out" 2>&1 || fail "build-info: $(cat "$tmp/out")"
+[ "$(grep -c '^tu: ' "$tmp/out")" = 2 ] || fail "makeo: the TUs compiled without -o are not known: $(cat "$tmp/out")"
 pass "make: depfiles kept in the state dir, the program runs"
 
 printf 'target calc-test\n' >"$tmp/t1.enc"
