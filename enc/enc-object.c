@@ -335,6 +335,14 @@ static bool same_constant(const struct obj *x, const struct obj_reloc *ra, const
 		return false;
 	la = item_length(ka, ta);
 	lb = item_length(kb, tb);
+	/* Zeros at the end are a string's NUL and the padding that aligns the
+	 * next item, which moves with it (less's "Cannot edit standard input"
+	 * was 27 bytes before an 8-aligned string in one compile, 33 in the
+	 * other): the item is what comes before them. */
+	while (la > 0 && ka->data[ta + la - 1] == 0)
+		la--;
+	while (lb > 0 && kb->data[tb + lb - 1] == 0)
+		lb--;
 	return la == lb && memcmp(ka->data + ta, kb->data + tb, la) == 0;
 }
 
