@@ -136,6 +136,14 @@ int obj_open(struct obj **out, const char *path, char **errmsg)
 			.flags = sh.sh_flags, .size = sh.sh_size, .align = sh.sh_addralign ? sh.sh_addralign : 1 };
 		d = sh.sh_type == SHT_NOBITS ? NULL : elf_getdata(scn, NULL);
 		o->secs[idx].data = d ? d->d_buf : NULL;
+		if (d && sh.sh_size > 0 && (!d->d_buf || d->d_size < sh.sh_size)) {
+			err = fail(errmsg, -ENOEXEC, path, "a section is shorter than its header says (a broken object)");
+			goto out;
+		}
+		if (sh.sh_type == SHT_SYMTAB && d && o->syms) {
+			err = fail(errmsg, -ENOEXEC, path, "two symbol tables (a broken object)");
+			goto out;
+		}
 		if (sh.sh_type == SHT_SYMTAB && d) {
 			o->nsyms = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : sizeof(GElf_Sym));
 			o->syms = calloc(o->nsyms ? o->nsyms : 1, sizeof(*o->syms));
@@ -176,6 +184,10 @@ int obj_open(struct obj **out, const char *path, char **errmsg)
 		if (sh.sh_info >= o->nsecs || !(d = elf_getdata(scn, NULL)))
 			continue;
 		target = &o->secs[sh.sh_info];
+		if (target->relocs) {
+			err = fail(errmsg, -ENOEXEC, path, "two relocation sections patch one section (a broken object)");
+			goto out;
+		}
 		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : sizeof(GElf_Rela));
 		target->relocs = calloc(n ? n : 1, sizeof(*target->relocs));
 		if (!target->relocs) {
