@@ -665,7 +665,11 @@ void syn_edit(struct syntax *syn, const struct edit_op *op)
 		if (c->tree)
 			ts_tree_delete(c->tree);
 		memmove(c, c + 1, (syn->n - k - 1) * sizeof(*c));
-		syn->n--;
+		if (--syn->n == 0) {
+			/* The text is empty: what is typed next is split anew. */
+			syn->covered = 0;
+			syn->complete = false;
+		}
 	}
 }
 

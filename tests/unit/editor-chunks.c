@@ -237,3 +237,25 @@ TEST(an_unclosed_brace_stays_in_its_chunk)
 	free(text);
 	buf_free(a);
 }
+
+TEST(emptied_then_typed_again)
+{
+	char *text = generate(10), *a, *b;
+	struct buffer *buf = open_text("a.c", text, 512), *fresh;
+	static const char typed[] = "int typed(void)\n{\n\treturn 1;\n}\n";
+
+	free(spans_text(buf, 0, buf_size(buf)));
+	CHECK_INT(buf_delete(buf, 0, buf_size(buf)), 0);
+	free(spans_text(buf, 0, 1));
+	CHECK_INT(buf_insert(buf, 0, typed, strlen(typed)), 0);
+	fresh = open_text("b.c", typed, 0);
+	a = spans_text(buf, 0, buf_size(buf));
+	b = spans_text(fresh, 0, buf_size(fresh));
+	CHECK(strlen(a) > 0);
+	CHECK_STR(a, b);
+	free(a);
+	free(b);
+	free(text);
+	buf_free(buf);
+	buf_free(fresh);
+}
