@@ -52,12 +52,32 @@ static int why(char **reason, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* A variable of the function: name, frame offset, type. */
+/* A variable of the function: name, frame offset, type, and where it is
+ * declared, which tells apart the variables of one name that nested or
+ * sibling blocks declare (a loop's `pos` shadowing the function's):
+ *
+ *   int main(void)             path ""     decl line 8
+ *   {   int pos;               .
+ *       for (...) {            path "0"    (the for's own block: round)
+ *           int pos;           path "0.0"  decl line 12
+ *           if (...) {         path "0.0.0"
+ *               int step; }
+ *           else {             path "0.0.1"
+ *               int step; }
+ *
+ * Between the old and the new frame a name declared once on each side is
+ * the same variable; otherwise the one whose declaration's line the line
+ * map carries to the new declaration's line, else (blocks unchanged in
+ * shape) the one at the same block path. */
 struct fvar {
 	char name[64];   /* as in the source */
 	long long off;   /* DW_OP_fbreg offset from the CFA */
 	size_t size;     /* bytes */
 	char type[128];  /* the type's name, to compare */
+	int decl_line;   /* its declaration's line (0: unknown) */
+	bool own_file;   /* declared in the function's file (decl_line maps) */
+	char path[64];   /* the block ordinals from the function ("0.1"; "" at the top) */
+	Dwarf_Die scope; /* the block (or the function) that declares it */
 };
 
 /* One object's view of the function. */
@@ -69,6 +89,9 @@ struct fview {
 	size_t nlines;         /* rows */
 	struct fvar *vars;     /* parameters and locals, all blocks */
 	size_t nvars;          /* how many */
+	char shape[512];       /* the blocks' nesting, "(()(()()))"; "" if too long */
+	size_t shape_len;      /* bytes used in shape */
+	bool shape_cut;        /* shape did not fit */
 };
 
 static void fview_release(struct fview *v)
@@ -93,24 +116,41 @@ static void type_text(Dwarf_Die *var, char *buf, size_t size)
 	snprintf(buf, size, "%s#%llu", dwarf_diename(&t) ? dwarf_diename(&t) : "<anon>", (unsigned long long)sz);
 }
 
-/* Collects the variables under die (blocks included) into v. */
-static int collect_vars(Dwarf_Die *die, struct fview *v, char **reason)
+static void shape_put(struct fview *v, char c)
 {
-	Dwarf_Die child;
+	if (v->shape_len + 1 < sizeof(v->shape))
+		v->shape[v->shape_len++] = c;
+	else
+		v->shape_cut = true;
+}
 
+/* Collects the variables under die (blocks included) into v; path names
+ * die's block. */
+static int collect_vars(Dwarf_Die *die, const char *path, struct fview *v, char **reason)
+{
+	const char *func_file = dwarf_decl_file(&v->func);
+	Dwarf_Die child;
+	unsigned blocks = 0;
+
+	shape_put(v, '(');
 	if (dwarf_child(die, &child) != 0)
-		return 0;
+		goto out;
 	do {
 		int tag = dwarf_tag(&child);
 
 		if (tag == DW_TAG_lexical_block) {
-			if (collect_vars(&child, v, reason) < 0)
-				return -EINVAL;
+			char sub[sizeof(((struct fvar *)0)->path)];
+
+			snprintf(sub, sizeof(sub), "%s%s%u", path, *path ? "." : "", blocks++);
+			int err = collect_vars(&child, sub, v, reason);
+
+			if (err < 0)
+				return err;
 		} else if (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) {
 			Dwarf_Attribute attr;
 			Dwarf_Op *ops;
 			size_t nops;
-			const char *name = dwarf_diename(&child);
+			const char *name = dwarf_diename(&child), *file;
 			struct fvar *nv;
 			Dwarf_Die t;
 			Dwarf_Word sz = 0;
@@ -125,9 +165,6 @@ static int collect_vars(Dwarf_Die *die, struct fview *v, char **reason)
 				continue; /* a function-static variable */
 			if (nops != 1 || ops[0].atom != DW_OP_fbreg)
 				return why(reason, "'%s' is not a plain frame slot (a VLA or a register?)", name);
-			for (size_t i = 0; i < v->nvars; i++)
-				if (strcmp(v->vars[i].name, name) == 0)
-					return why(reason, "two variables are named '%s' (blocks shadow one another)", name);
 			nv = realloc(v->vars, (v->nvars + 1) * sizeof(*nv));
 			if (!nv)
 				return -ENOMEM;
@@ -140,8 +177,15 @@ static int collect_vars(Dwarf_Die *die, struct fview *v, char **reason)
 				dwarf_aggregate_size(&t, &sz);
 			nv->size = sz;
 			type_text(&child, nv->type, sizeof(nv->type));
+			dwarf_decl_line(&child, &nv->decl_line);
+			file = dwarf_decl_file(&child);
+			nv->own_file = file && func_file && strcmp(file, func_file) == 0;
+			snprintf(nv->path, sizeof(nv->path), "%s", path);
+			nv->scope = *die;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
+out:
+	shape_put(v, ')');
 	return 0;
 }
 
@@ -190,7 +234,96 @@ static int fview_open(struct fview *v, const char *path, const char *name, char 
 	}
 	if (!found)
 		return why(reason, "%s() is not in %s", name, path);
-	return collect_vars(&v->func, v, reason);
+	return collect_vars(&v->func, "", v, reason);
+}
+
+/* True when the block that declares x holds the address at (layout). */
+static bool var_live(const struct fvar *x, Dwarf_Addr at)
+{
+	Dwarf_Die scope = x->scope;
+
+	return dwarf_haspc(&scope, at) == 1;
+}
+
+static size_t count_named(const struct fview *v, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->nvars; i++)
+		n += strcmp(v->vars[i].name, name) == 0;
+	return n;
+}
+
+/* The variable of a that new variable nv of b is, or -1 (a new one; see
+ * struct fvar). used marks a's variables already taken. */
+static long var_match(const struct fview *a, const struct fview *b, const struct fvar *nv, const bool *used,
+		      const struct frame_job *job)
+{
+	long by_line = -1, by_path = -1;
+	size_t lines = 0;
+
+	if (count_named(a, nv->name) == 1 && count_named(b, nv->name) == 1) {
+		for (size_t j = 0; j < a->nvars; j++)
+			if (strcmp(a->vars[j].name, nv->name) == 0)
+				return used[j] ? -1 : (long)j;
+	}
+	for (size_t j = 0; j < a->nvars; j++) {
+		const struct fvar *ov = &a->vars[j];
+		int to;
+
+		if (used[j] || strcmp(ov->name, nv->name) != 0)
+			continue;
+		to = ov->own_file && nv->own_file ? (int)job->map(job->arg, ov->decl_line) : ov->decl_line;
+		if (ov->decl_line && to == nv->decl_line && ov->own_file == nv->own_file) {
+			lines++;
+			/* Two of one name declared on one line: their blocks tell. */
+			if (by_line < 0 || strcmp(ov->path, nv->path) == 0)
+				by_line = (long)j;
+		}
+		if (strcmp(ov->path, nv->path) == 0)
+			by_path = (long)j;
+	}
+	if (lines == 1 || (lines > 1 && strcmp(a->vars[by_line].path, nv->path) == 0))
+		return by_line;
+	if (lines == 0 && !a->shape_cut && !b->shape_cut && strcmp(a->shape, b->shape) == 0)
+		return by_path;
+	return -1;
+}
+
+/* Pairs each variable of the new frame (b, PC new_at) with the old frame's
+ * (a, PC old_at): match[i] is the index in a, or -1 for a new variable
+ * (zeroed). A name that several blocks declare and that is in scope at
+ * both PCs, whose old variable cannot be told (its declaration's line did
+ * not survive and the blocks changed shape), is refused: the value could
+ * be any of them. */
+static int vars_match(const struct fview *a, const struct fview *b, Dwarf_Addr old_at, Dwarf_Addr new_at,
+		      const struct frame_job *job, long *match, char **reason)
+{
+	bool *used = calloc(a->nvars ? a->nvars : 1, sizeof(*used));
+	int err = 0;
+
+	if (!used)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->nvars; i++) {
+		match[i] = var_match(a, b, &b->vars[i], used, job);
+		if (match[i] >= 0)
+			used[match[i]] = true;
+	}
+	for (size_t i = 0; i < b->nvars && !err; i++) {
+		const struct fvar *nv = &b->vars[i];
+
+		if (match[i] >= 0 || !var_live(nv, new_at))
+			continue;
+		for (size_t j = 0; j < a->nvars; j++)
+			if (!used[j] && strcmp(a->vars[j].name, nv->name) == 0 && var_live(&a->vars[j], old_at)) {
+				err = why(reason, "cannot tell which '%s' of the old frame is the '%s' of line %d "
+					  "(blocks shadow one another and its declaration moved)",
+					  nv->name, nv->name, nv->decl_line);
+				break;
+			}
+	}
+	free(used);
+	return err;
 }
 
 /* The is_stmt rows of line in [low, high), in address order. */
@@ -507,10 +640,11 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 {
 	struct fview a = { 0 }, b = { 0 };
 	uint64_t pc, rbp, cfa, old_frame, new_frame;
-	Dwarf_Addr rows[64], at;
+	Dwarf_Addr rows[64], at, old_at;
 	char old_saved[64], new_saved[64];
 	struct saves saves = { 0 };
 	uint8_t **vals = NULL;
+	long *match = NULL;
 	size_t nold, ordinal = 0;
 	int err, target = 0;
 	char **reason = &res->reason;
@@ -530,7 +664,7 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 	}
 	/* 1. The PC starts a statement: its line and which of the line's
 	 *    blocks it is. */
-	at = a.low + (pc - job->old_entry);
+	at = old_at = a.low + (pc - job->old_entry);
 	res->old_line = row_line_at(&a, at);
 	nold = line_rows(&a, res->old_line, rows, 64);
 	while (ordinal < nold && rows[ordinal] != at)
@@ -569,39 +703,47 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 	 *    new epilogue will pop must be the caller's values. */
 	if ((err = saved_plan(dbg, old_saved, new_saved, rbp, &saves, reason)) < 0)
 		goto out;
-	/* 4. The variables: read every old value first, then write them. */
+	/* 4. The variables: paired across the blocks that declare them, every
+	 *    old value read first, then written: the variables in scope at the
+	 *    new PC last, since at -O0 gcc may give a slot to two arrays of
+	 *    blocks that never run at once. */
 	cfa = rbp + 16;
 	vals = calloc(b.nvars ? b.nvars : 1, sizeof(*vals));
-	if (!vals) {
+	match = calloc(b.nvars ? b.nvars : 1, sizeof(*match));
+	if (!vals || !match) {
 		err = -ENOMEM;
 		goto out;
 	}
+	if ((err = vars_match(&a, &b, old_at, at, job, match, reason)) < 0)
+		goto out;
 	for (size_t i = 0; i < b.nvars; i++) {
-		struct fvar *nv = &b.vars[i];
+		struct fvar *nv = &b.vars[i], *ov = match[i] >= 0 ? &a.vars[match[i]] : NULL;
 
 		vals[i] = calloc(1, nv->size ? nv->size : 1);
 		if (!vals[i]) {
 			err = -ENOMEM;
 			goto out;
 		}
-		for (size_t j = 0; j < a.nvars; j++) {
-			if (strcmp(a.vars[j].name, nv->name) != 0)
-				continue;
-			if (strcmp(a.vars[j].type, nv->type) != 0 || a.vars[j].size != nv->size) {
-				err = why(reason, "the type of '%s' changed", nv->name);
-				goto out;
-			}
-			if (dbg_read(dbg, cfa + (uint64_t)a.vars[j].off, vals[i], nv->size) < 0) {
-				err = why(reason, "cannot read '%s'", nv->name);
-				goto out;
-			}
+		if (!ov)
+			continue;
+		if (strcmp(ov->type, nv->type) != 0 || ov->size != nv->size) {
+			err = why(reason, "the type of '%s' changed", nv->name);
+			goto out;
+		}
+		if (dbg_read(dbg, cfa + (uint64_t)ov->off, vals[i], nv->size) < 0) {
+			err = why(reason, "cannot read '%s'", nv->name);
+			goto out;
 		}
 	}
-	for (size_t i = 0; i < b.nvars; i++)
-		if (dbg_write(dbg, cfa + (uint64_t)b.vars[i].off, vals[i], b.vars[i].size) < 0) {
-			/* Too late to refuse cleanly: say so. */
-			err = why(reason, "cannot write '%s' in the new frame", b.vars[i].name);
-			goto out;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < b.nvars; i++) {
+			if (var_live(&b.vars[i], at) != (pass == 1))
+				continue;
+			if (dbg_write(dbg, cfa + (uint64_t)b.vars[i].off, vals[i], b.vars[i].size) < 0) {
+				/* Too late to refuse cleanly: say so. */
+				err = why(reason, "cannot write '%s' in the new frame", b.vars[i].name);
+				goto out;
+			}
 		}
 	saved_apply(dbg, &saves, rbp);
 	/* The new prologue's frame (0 for a leaf that lives in the red zone:
@@ -615,6 +757,7 @@ out:
 		for (size_t i = 0; i < b.nvars; i++)
 			free(vals[i]);
 	free(vals);
+	free(match);
 	fview_release(&a);
 	fview_release(&b);
 	if (err < 0)
