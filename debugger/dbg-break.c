@@ -199,22 +199,32 @@ static int resolve(struct dbg *dbg, struct dbg_bp *bp, char **errmsg)
 		bp->sites[i].addr = addrs[i];
 	bp->nsites = (size_t)n;
 	free(addrs);
-	/* What the user sees: where the first site is. */
+	/* What the user sees: where the first site that runs is (code an Edit
+	 * and Continue generation replaced speaks its own generation's lines),
+	 * at its line in the text as it is now. */
 	{
-		const char *f, *fn;
-		int l;
+		struct dbg_pcinfo w;
+		size_t shown = 0;
 
+		for (size_t i = 0; i < bp->nsites; i++) {
+			dbg_pc_info(dbg, bp->sites[i].addr, &w);
+			if (w.file && !w.superseded) {
+				shown = i;
+				break;
+			}
+		}
+		dbg_pc_info(dbg, bp->sites[shown].addr, &w);
 		free(bp->file);
 		free(bp->function);
 		bp->file = bp->function = NULL;
-		if (dbg_pc_line(dbg, bp->sites[0].addr, &f, &l, &fn)) {
-			bp->file = strdup(f);
-			bp->info.line = l;
+		if (w.file) {
+			bp->file = strdup(w.file);
+			bp->info.line = w.now_line ? w.now_line : w.code_line;
 		}
-		bp->function = fn ? strdup(fn) : NULL;
+		bp->function = w.function ? strdup(w.function) : NULL;
 		bp->info.file = bp->file;
 		bp->info.function = bp->function;
-		bp->info.address = bp->sites[0].addr;
+		bp->info.address = bp->sites[shown].addr;
 		bp->info.nsites = bp->nsites;
 	}
 	if (bp->info.id > 0) {
