@@ -777,9 +777,10 @@ static int cmd_generations(struct cmd_ctx *ctx, int argc, char **argv)
 	cmd_print(ctx, "upd%03u is the newest%s", enc_generation(app->enc),
 		  enc_reverted(app->enc) ? " (a revert: the program runs its own code)" : "");
 	for (; enc_region(app->enc, i, &r) == 0; i++)
-		cmd_print(ctx, "upd%03u 0x%llx-0x%llx %s: %s", r.generation, (unsigned long long)r.base,
+		cmd_print(ctx, "upd%03u 0x%llx-0x%llx %s: %s%s", r.generation, (unsigned long long)r.base,
 			  (unsigned long long)(r.base + r.size), r.object,
-			  r.released ? "released" : r.obsolete ? "kept while frames run it" : "loaded");
+			  r.released ? "released" : r.obsolete ? "kept: " : "loaded",
+			  !r.released && r.obsolete ? (r.kept ? r.kept : "in use") : "");
 	return 0;
 }
 

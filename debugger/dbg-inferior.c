@@ -314,6 +314,8 @@ static unsigned long long *reg_slot(struct user_regs_struct *r, unsigned regno)
 	case 15: return &r->r15;
 	case 16: return &r->rip;
 	case 49: return &r->eflags;
+	case 58: return &r->fs_base;
+	case 59: return &r->gs_base;
 	default: return NULL;
 	}
 }

@@ -100,8 +100,9 @@ void enc_free(struct enc *enc)
 	}
 	free(enc->vars);
 	for (size_t i = 0; i < enc->nregions; i++) {
-		free(enc->regions[i].r.sec_addr);
+		load_result_release(&enc->regions[i].r);
 		free(enc->regions[i].object);
+		free(enc->regions[i].kept);
 	}
 	for (size_t i = 0; i < enc->nfuncs; i++)
 		free(enc->funcs[i].orig);
@@ -138,7 +139,8 @@ int enc_region(const struct enc *enc, size_t i, struct enc_region_info *out)
 		return -ENOENT;
 	r = &enc->regions[i];
 	*out = (struct enc_region_info){ .generation = r->gen, .object = r->object, .base = r->r.base,
-					 .size = r->r.size, .obsolete = r->obsolete, .released = r->released };
+					 .size = r->r.size, .obsolete = r->obsolete, .released = r->released,
+					 .kept = r->kept };
 	return 0;
 }
 
@@ -610,7 +612,7 @@ static void tu_apply_release(struct tu_apply *t)
 	free(t->plan.addr);
 	free(t->plan.load);
 	free(t->changed);
-	free(t->loaded.sec_addr);
+	load_result_release(&t->loaded);
 }
 
 /* Adds name to a NULL-terminated list. */
@@ -1161,6 +1163,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 			rv[enc->nregions++] = (struct gen_region){ .r = ts[i].loaded, .gen = gen,
 				.object = strdup(slot && slot->object ? slot->object : "") };
 			ts[i].loaded.sec_addr = NULL;
+			ts[i].loaded.refs = NULL;
 		}
 	}
 	/* The frames follow: every thread's top frame in replaced code moves to

@@ -106,6 +106,8 @@ struct load_result {
 	uint64_t size;         /* its length */
 	uint64_t *sec_addr;    /* per section: run-time address (0: not loaded) */
 	size_t nsecs;          /* entries in sec_addr */
+	uint64_t *refs;        /* the addresses outside the region its relocations bind to, sorted (owned) */
+	size_t nrefs;          /* how many */
 };
 
 /* Maps a region near the program, lays out the sections plan->load marks,
@@ -117,6 +119,18 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 		struct load_result *out, char **errmsg);
 /* Unmaps a loaded region (after a failure later in the pipeline). */
 void load_undo(struct dbg *dbg, const struct load_result *r);
+/* Frees what a load_result owns (not the region). */
+void load_result_release(struct load_result *r);
+
+/* Pointers into a region (enc-refs.c): calls fn for every value in [low,
+ * high) the stopped program keeps: in a writable mapping's aligned word
+ * (where: its address; also glibc's mangled words), a thread's register or
+ * a signal handler (where: 0); what says which. saved_pc: the word is a
+ * place to resume (setjmp), which may be anywhere in a function; any other
+ * pointer to code is to a function's entry (a return address left in the
+ * red zone or a frame's padding is not a pointer). 0 or negative. */
+typedef void ref_fn(void *arg, uint64_t value, uint64_t where, bool saved_pc, const char *what);
+int refs_scan(struct dbg *dbg, uint64_t low, uint64_t high, ref_fn *fn, void *arg);
 
 /* Moving one frame (enc-frame.c): the stopped top frame of the current
  * thread, which runs the old code of func at [old_entry, old_entry +
@@ -190,6 +204,7 @@ struct gen_region {
 	unsigned gen;          /* the generation */
 	bool obsolete;         /* a revert made it useless: released once no frame runs it */
 	bool released;         /* unmapped, its module forgotten */
+	char *kept;            /* obsolete but kept: why (a pointer into it...), or NULL (owned) */
 };
 
 /* A variable an earlier generation added: later ones bind to it. */

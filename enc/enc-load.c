@@ -243,6 +243,40 @@ static int put32(uint8_t *p, int64_t v, bool is_signed, const char *what, char *
 	return 0;
 }
 
+void load_result_release(struct load_result *r)
+{
+	free(r->sec_addr);
+	free(r->refs);
+	r->sec_addr = r->refs = NULL;
+	r->nsecs = r->nrefs = 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keeps target in out->refs when it lies outside the region: what the
+ * region's code and data refer to (an earlier generation's function or
+ * variable must outlive them). Sorted and made unique at the end. */
+static int ref_add(struct load_result *out, uint64_t target)
+{
+	uint64_t *v;
+
+	if (!target || (target >= out->base && target < out->base + out->size))
+		return 0;
+	if (out->nrefs && out->refs[out->nrefs - 1] == target)
+		return 0;
+	v = realloc(out->refs, (out->nrefs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	out->refs = v;
+	v[out->nrefs++] = target;
+	return 0;
+}
+
 void load_undo(struct dbg *dbg, const struct load_result *r)
 {
 	long args[6] = { (long)r->base, (long)r->size, 0, 0, 0, 0 }, ret;
@@ -327,6 +361,10 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 				err = enc_fail(errmsg, -ENOENT, "'%s' (used by %s) has no address", what, sec->name);
 				goto fail;
 			}
+			if (o->syms[rel->sym].shndx != SHN_ABS && ref_add(out, S) < 0) {
+				err = enc_fail(errmsg, -ENOMEM, "out of memory");
+				goto fail;
+			}
 			switch (rel->type) {
 			case R_X86_64_NONE:
 				break;
@@ -389,11 +427,20 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 			goto fail;
 		}
 	}
+	if (out->nrefs) {
+		size_t n = 1;
+
+		qsort(out->refs, out->nrefs, sizeof(*out->refs), cmp_u64);
+		for (size_t i = 1; i < out->nrefs; i++)
+			if (out->refs[i] != out->refs[n - 1])
+				out->refs[n++] = out->refs[i];
+		out->nrefs = n;
+	}
 	err = 0;
 	goto out;
 fail:
 	load_undo(dbg, out);
-	free(out->sec_addr);
+	load_result_release(out);
 	*out = (struct load_result){ 0 };
 out:
 	layout_free(&l);

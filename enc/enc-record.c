@@ -12,6 +12,7 @@
  *   gen     N  REVERTED
  *   obj     SOURCE  OBJECT  BUILT  GEN
  *   region  GEN  BASE  SIZE  OBSOLETE  RELEASED  OBJECT  NSECS  ADDR...
+ *   refs    ADDR...                         (of the region above: what it binds to)
  *   func    NAME  CU|-  IN_IMAGE
  *   copy    ENTRY  SIZE  GEN  OBJECT          (of the func above)
  *   orig    ADDR  HEXBYTES                    (of the func above)
@@ -60,6 +61,12 @@ int enc_save(const struct enc *enc, const char *path, const char *label)
 		for (size_t k = 0; k < r->r.nsecs; k++)
 			fprintf(f, "\t%" PRIx64, r->r.sec_addr[k]);
 		fputc('\n', f);
+		if (r->r.nrefs) {
+			fputs("refs", f);
+			for (size_t k = 0; k < r->r.nrefs; k++)
+				fprintf(f, "\t%" PRIx64, r->r.refs[k]);
+			fputc('\n', f);
+		}
 	}
 	for (size_t i = 0; i < enc->nfuncs; i++) {
 		const struct patched *p = &enc->funcs[i];
@@ -86,19 +93,29 @@ int enc_save(const struct enc *enc, const char *path, const char *label)
 	return err;
 }
 
-/* Splits line at tabs into at most max fields (the line is cut in place). */
-static size_t fields(char *line, char **v, size_t max)
+/* Splits line at tabs into fields (the line is cut in place; *v grows to
+ * hold them: a region of an object with many sections has many). Returns
+ * how many, or 0 when out of memory. */
+static size_t fields(char *line, char ***v, size_t *cap)
 {
-	size_t n = 0;
+	size_t n = 1;
 
 	line[strcspn(line, "\n")] = '\0';
-	for (char *p = line; n < max; n++) {
-		v[n] = p;
-		if (!(p = strchr(p, '\t'))) {
-			n++;
-			break;
-		}
-		*p++ = '\0';
+	for (const char *p = line; (p = strchr(p, '\t')); p++)
+		n++;
+	if (n > *cap) {
+		char **nv = realloc(*v, n * sizeof(*nv));
+
+		if (!nv)
+			return 0;
+		*v = nv;
+		*cap = n;
+	}
+	n = 0;
+	for (char *p = line; p; n++) {
+		(*v)[n] = p;
+		if ((p = strchr(p, '\t')))
+			*p++ = '\0';
 	}
 	return n;
 }
@@ -122,7 +139,9 @@ static void *grow(void **v, size_t *n, size_t size)
 
 int enc_restore(struct enc *enc, const char *path, const char *label, char **errmsg)
 {
-	char line[65536], *v[80];
+	char *line = NULL, **v = NULL;
+	size_t linecap = 0, cap = 0;
+	struct gen_region *r = NULL;
 	struct patched *p = NULL;
 	FILE *f = fopen(path, "re");
 	bool ours = false;
@@ -134,10 +153,12 @@ int enc_restore(struct enc *enc, const char *path, const char *label, char **err
 		fclose(f);
 		return enc_fail(errmsg, -EBUSY, "the engine already has generations");
 	}
-	while (err == 0 && fgets(line, sizeof(line), f)) {
-		size_t n = fields(line, v, 80);
+	while (err == 0 && getline(&line, &linecap, f) > 0) {
+		size_t n = fields(line, &v, &cap);
 
-		if (n == 2 && strcmp(v[0], "run") == 0) {
+		if (n == 0) {
+			err = -ENOMEM;
+		} else if (n == 2 && strcmp(v[0], "run") == 0) {
 			ours = strcmp(v[1], label) == 0;
 			if (!ours)
 				break;
@@ -155,9 +176,9 @@ int enc_restore(struct enc *enc, const char *path, const char *label, char **err
 				*o = (struct tu_obj){ .source = strdup(v[1]), .object = dash_null(v[2]),
 						      .built = dash_null(v[3]), .gen = (unsigned)strtoul(v[4], NULL, 10) };
 		} else if (n >= 8 && strcmp(v[0], "region") == 0) {
-			struct gen_region *r = grow((void **)&enc->regions, &enc->nregions, sizeof(*r));
 			size_t nsecs = strtoul(v[7], NULL, 10);
 
+			r = grow((void **)&enc->regions, &enc->nregions, sizeof(*r));
 			if (!r || n != 8 + nsecs || !(r->r.sec_addr = calloc(nsecs ? nsecs : 1, sizeof(uint64_t)))) {
 				err = r ? -EINVAL : -ENOMEM;
 				break;
@@ -171,6 +192,14 @@ int enc_restore(struct enc *enc, const char *path, const char *label, char **err
 			r->r.nsecs = nsecs;
 			for (size_t k = 0; k < nsecs; k++)
 				r->r.sec_addr[k] = strtoull(v[8 + k], NULL, 16);
+		} else if (n >= 2 && strcmp(v[0], "refs") == 0 && r && !r->r.refs) {
+			if (!(r->r.refs = calloc(n - 1, sizeof(uint64_t)))) {
+				err = -ENOMEM;
+				break;
+			}
+			r->r.nrefs = n - 1;
+			for (size_t k = 1; k < n; k++)
+				r->r.refs[k - 1] = strtoull(v[k], NULL, 16);
 		} else if (n == 4 && strcmp(v[0], "func") == 0) {
 			if (!(p = grow((void **)&enc->funcs, &enc->nfuncs, sizeof(*p)))) {
 				err = -ENOMEM;
@@ -207,6 +236,8 @@ int enc_restore(struct enc *enc, const char *path, const char *label, char **err
 		}
 	}
 	fclose(f);
+	free(line);
+	free(v);
 	if (!ours)
 		return -ESTALE; /* another process's record */
 	if (err < 0)

@@ -18,6 +18,7 @@
  * variables that lived only there are forgotten with it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,33 +92,180 @@ static void forget_region(struct enc *enc, const struct gen_region *r)
 		}
 }
 
+/* The region that holds addr, or -1. */
+static long region_at(const struct enc *enc, uint64_t addr)
+{
+	for (size_t i = 0; i < enc->nregions; i++) {
+		const struct gen_region *r = &enc->regions[i];
+
+		if (!r->released && addr >= r->r.base && addr < r->r.base + r->r.size)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* A pointer the program keeps into a region (refs_scan's answer). */
+struct hit {
+	long to;           /* the region pointed into */
+	long from;         /* the region the pointer lives in, or -1 (the program's own memory) */
+	uint64_t where;    /* its address (0: a register, a handler) */
+	char what[64];     /* where it is kept, in words */
+};
+
+struct hits {
+	const struct enc *enc;
+	struct hit *v;     /* every pointer found */
+	size_t n;          /* how many */
+	bool oom;          /* one could not be kept: keep everything */
+};
+
+/* True when addr lies inside a function's code past its entry: where a
+ * return address points, never a function pointer. */
+static bool inside_function(const struct enc *enc, uint64_t addr)
+{
+	for (size_t i = 0; i < enc->nfuncs; i++)
+		for (size_t c = 0; c < enc->funcs[i].ncopies; c++) {
+			const struct fcopy *f = &enc->funcs[i].copies[c];
+
+			if (addr > f->entry && addr < f->entry + f->size)
+				return true;
+		}
+	return false;
+}
+
+static void hit_add(void *arg, uint64_t value, uint64_t where, bool saved_pc, const char *what)
+{
+	struct hits *h = arg;
+	struct hit *v;
+	long to = region_at(h->enc, value);
+
+	if (to < 0 || (!saved_pc && inside_function(h->enc, value)))
+		return;
+	if (!(v = realloc(h->v, (h->n + 1) * sizeof(*v)))) {
+		h->oom = true;
+		return;
+	}
+	h->v = v;
+	v[h->n] = (struct hit){ .to = to, .from = where ? region_at(h->enc, where) : -1, .where = where };
+	snprintf(v[h->n].what, sizeof(v[h->n].what), "%s", what);
+	h->n++;
+}
+
+/* Marks region i kept, with why. */
+static void keep(struct enc *enc, bool *kept, size_t i, char *why)
+{
+	kept[i] = true;
+	free(enc->regions[i].kept);
+	enc->regions[i].kept = why;
+}
+
+/* Which obsolete regions must stay though no frame runs them: those a
+ * pointer of the program points into (struct hit), and, transitively, those
+ * a region that stays refers to (its relocations' targets, its pointers).
+ *
+ *   kept(R) <- a frame runs R | a pointer outside every candidate points
+ *              into R | R' kept and R' refers to R
+ *
+ * Returns false when the search failed: then nothing is released. */
+static bool keep_referenced(struct enc *enc, bool *kept)
+{
+	struct hits h = { .enc = enc };
+	uint64_t low = UINT64_MAX, high = 0;
+	bool changed = true;
+
+	for (size_t i = 0; i < enc->nregions; i++) {
+		const struct gen_region *r = &enc->regions[i];
+
+		if (r->released || kept[i])
+			continue;
+		low = r->r.base < low ? r->r.base : low;
+		high = r->r.base + r->r.size > high ? r->r.base + r->r.size : high;
+	}
+	if (low >= high)
+		return true;
+	if (refs_scan(enc->dbg, low, high, hit_add, &h) < 0 || h.oom) {
+		free(h.v);
+		return false;
+	}
+	while (changed) {
+		changed = false;
+		for (size_t k = 0; k < h.n; k++) {
+			const struct hit *x = &h.v[k];
+			char *why = NULL;
+
+			if (kept[x->to] || (x->from >= 0 && !kept[x->from]))
+				continue;
+			if (x->where && asprintf(&why, "%s at 0x%" PRIx64 " points into it", x->what, x->where) < 0)
+				why = NULL;
+			else if (!x->where && asprintf(&why, "%s points into it", x->what) < 0)
+				why = NULL;
+			keep(enc, kept, (size_t)x->to, why);
+			changed = true;
+		}
+		for (size_t i = 0; i < enc->nregions; i++) {
+			const struct gen_region *r = &enc->regions[i];
+
+			if (r->released || !kept[i])
+				continue;
+			for (size_t k = 0; k < r->r.nrefs; k++) {
+				long to = region_at(enc, r->r.refs[k]);
+				char *why = NULL;
+
+				if (to < 0 || kept[to])
+					continue;
+				if (asprintf(&why, "upd%03u's code (kept) refers to it", r->gen) < 0)
+					why = NULL;
+				keep(enc, kept, (size_t)to, why);
+				changed = true;
+			}
+		}
+	}
+	free(h.v);
+	return true;
+}
+
 size_t enc_release(struct enc *enc)
 {
 	uint64_t *pcs;
 	size_t npcs, released = 0;
+	bool *kept;
 
 	if (dbg_state(enc->dbg) != DBG_STOPPED)
 		return 0;
 	if (!pcs_wanted(enc))
 		return 0;
+	kept = calloc(enc->nregions, sizeof(*kept));
+	if (!kept)
+		return 0;
 	pcs = all_pcs(enc, &npcs);
+	/* Regions in use stay: the live generations, those a frame runs. */
 	for (size_t i = 0; i < enc->nregions; i++) {
 		struct gen_region *r = &enc->regions[i];
-		bool used = false;
 
-		if (r->released || !r->obsolete)
-			continue;
-		for (size_t k = 0; k < npcs && !used; k++)
-			used = pcs[k] >= r->r.base && pcs[k] < r->r.base + r->r.size;
-		if (used)
+		kept[i] = !r->obsolete;
+		for (size_t k = 0; k < npcs && !kept[i]; k++)
+			if (pcs[k] >= r->r.base && pcs[k] < r->r.base + r->r.size)
+				keep(enc, kept, i, strdup("a frame runs it"));
+	}
+	free(pcs);
+	if (!keep_referenced(enc, kept)) {
+		free(kept);
+		return 0;
+	}
+	for (size_t i = 0; i < enc->nregions; i++) {
+		struct gen_region *r = &enc->regions[i];
+
+		if (r->released || kept[i])
 			continue;
 		forget_region(enc, r);
 		load_undo(enc->dbg, &r->r);
 		dbg_remove_code(enc->dbg, r->object);
 		r->released = true;
+		free(r->kept);
+		r->kept = NULL;
 		released++;
 	}
-	free(pcs);
+	free(kept);
 	if (released)
 		dbg_break_refresh(enc->dbg);
 	return released;

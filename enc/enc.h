@@ -69,8 +69,11 @@ pid_t enc_moved(const struct enc *enc);
  * generations is released once no frame runs it (ENC_REVERTED). 0, or
  * negative with *errmsg: nothing changed then. */
 int enc_revert(struct enc *enc, char **errmsg);
-/* Releases the memory of reverted generations that no frame runs any more
- * (at a stop); returns how many regions were released. */
+/* Releases the memory of reverted generations that nothing uses any more
+ * (at a stop): no frame runs it, no pointer the program keeps (in its
+ * memory, registers, glibc's mangled words, signal handlers) points into
+ * it, and no region that stays refers to it. Returns how many regions were
+ * released. */
 size_t enc_release(struct enc *enc);
 /* A generation's memory, for `generations`: 0 and the region i (gen, object,
  * base, size, released, obsolete), or -ENOENT past the end. */
@@ -78,8 +81,9 @@ struct enc_region_info {
 	unsigned generation;   /* upd00N */
 	const char *object;    /* the object loaded there (the engine's) */
 	uint64_t base, size;   /* the region */
-	bool obsolete;         /* reverted: released once no frame runs it */
+	bool obsolete;         /* reverted: released once nothing uses it */
 	bool released;         /* given back */
+	const char *kept;      /* obsolete, not released: why (the engine's), or NULL */
 };
 int enc_region(const struct enc *enc, size_t i, struct enc_region_info *out);
 

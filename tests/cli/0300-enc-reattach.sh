@@ -36,7 +36,7 @@ attach $pid
 expect INFERIOR_STOPPED reason=attach
 open beat.c
 search "old beat"
-replace "old beat" "new beat"
+replace "\"old beat\"" "beats >= 0 ? \"new beat\" : \"\""
 apply
 expect ENC_APPLIED generation=1 "changed~beat_text"
 detach
@@ -46,6 +46,9 @@ SCRIPT
 at=$(($(wc -c <"$tmp/prog.out") + 1))
 printed '^new beat [0-9]+$' "$at" || fail "the program does not print the new text after the first session"
 [ -s "$(ls "$tmp/state/projects/"*/gen/record)" ] || fail "no record of the generations in the state directory"
+# What the region's code binds to outside it (beats: a kept region keeps
+# the earlier generations it refers to): read back by the second session.
+grep -q "^refs	" "$(ls "$tmp/state/projects/"*/gen/record)" || fail "the record does not say what upd001 refers to"
 pass "the first session applied upd001 to the running program and left it running"
 
 cat >"$tmp/second.enc" <<SCRIPT
