@@ -104,6 +104,10 @@ void enc_free(struct enc *enc)
 		free(enc->regions[i].object);
 		free(enc->regions[i].kept);
 	}
+	for (size_t i = 0; i < enc->nsupport; i++)
+		free(enc->support[i].name);
+	free(enc->support);
+	free(enc->nonshared);
 	for (size_t i = 0; i < enc->nfuncs; i++)
 		free(enc->funcs[i].orig);
 	free(enc->funcs);
@@ -898,6 +902,7 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 	size_t nchanged = 0, nadded = 0, nvars = 0, nold = 0, nmoved = 0, nremoved = 0;
 	uint64_t t0 = now_us(), compile_us = 0;
 	unsigned gen = enc->gen + 1;
+	size_t regions_before = enc->nregions;
 	int err = 0;
 
 	if (!enc->proj)
@@ -1018,7 +1023,11 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		goto out;
 	}
 
-	/* Step 5: load. */
+	/* Step 5: load (first the members of libc_nonshared.a new code needs). */
+	for (size_t i = 0; i < nts; i++)
+		if ((err = nonshared_bind(enc, ts[i].new, &ts[i].plan, project_tu_argv(enc->proj, ts[i].tu)[0], dir,
+					  gen, errmsg)) < 0)
+			goto unload;
 	for (size_t i = 0; i < nts; i++) {
 		if ((err = load_object(enc->dbg, ts[i].new, &ts[i].plan, &ts[i].loaded, errmsg)) < 0 ||
 		    (err = injected(enc, 4, errmsg)) < 0)
@@ -1189,6 +1198,7 @@ unload:
 	for (size_t i = 0; i < nts; i++)
 		if (ts[i].loaded.base)
 			load_undo(enc->dbg, &ts[i].loaded);
+	nonshared_undo(enc, regions_before);
 out:
 	if (err < 0)
 		bus_emit_enc_rejected(enc->bus, &(struct ev_enc_rejected){ .reason = errmsg && *errmsg ? *errmsg : "failed" });

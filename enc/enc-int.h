@@ -227,6 +227,13 @@ struct tu_obj {
 
 struct upgrade;
 
+/* A function of libc_nonshared.a loaded for new code (enc-nonshared.c). */
+struct support {
+	char *name;        /* "atexit" */
+	uint64_t addr;     /* where it is in the program */
+	size_t region;     /* the region it was loaded into (enc->regions) */
+};
+
 struct enc {
 	struct dbg *dbg;          /* the program */
 	struct project *proj;     /* its build graph */
@@ -249,6 +256,10 @@ struct enc {
 	bool collect;             /* follow_threads runs: frames left in old code are listed */
 	char **stale;             /* those frames' functions (follow_stale_frames takes them) */
 	size_t nstale;            /* how many */
+	char *nonshared;          /* the compiler's libc_nonshared.a, or NULL */
+	bool nonshared_asked;     /* the compiler was asked where it is */
+	struct support *support;  /* members of it loaded so far */
+	size_t nsupport;          /* how many */
 };
 
 /* enc-apply.c, for enc-revert.c */
@@ -267,6 +278,16 @@ void enc_undo(struct enc *enc, struct undo_log *log);
 int enc_copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned gen, const char *object);
 /* Sets *errmsg from a format; returns err. */
 int enc_fail(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* libc_nonshared.a (enc-nonshared.c). Binds (plan->addr) each function
+ * o's loaded sections call that neither the program nor its libraries
+ * define but the archive compiler links with does: its member is loaded
+ * into the program as a region of generation gen (extracted into dir),
+ * once. 0, or negative with *errmsg. */
+int nonshared_bind(struct enc *enc, const struct obj *o, struct load_plan *plan, const char *compiler,
+		   const char *dir, unsigned gen, char **errmsg);
+/* Unloads and forgets the regions from index nregions on (a failed apply). */
+void nonshared_undo(struct enc *enc, size_t nregions);
 
 /* Frames after an apply (enc-follow.c). */
 /* The copy of a function whose code holds pc, or NULL; *p its function. */
