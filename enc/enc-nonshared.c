@@ -80,7 +80,9 @@ static char *extract_member(const char *archive, const char *name, const char *d
 		return NULL;
 	}
 	elf_version(EV_CURRENT);
-	if (!(ar = elf_begin(fd, ELF_C_READ, NULL)) || elf_kind(ar) != ELF_K_AR ||
+	/* Mapped: libelf's elf_rawfile() of a member read into memory leaks
+	 * its copy. */
+	if (!(ar = elf_begin(fd, ELF_C_READ_MMAP, NULL)) || elf_kind(ar) != ELF_K_AR ||
 	    !(syms = elf_getarsym(ar, &nsyms))) {
 		enc_fail(errmsg, -EINVAL, "%s: not an archive with a symbol index", archive);
 		goto out;
@@ -88,7 +90,7 @@ static char *extract_member(const char *archive, const char *name, const char *d
 	for (size_t i = 0; i < nsyms && syms[i].as_name; i++) {
 		if (strcmp(syms[i].as_name, name) != 0)
 			continue;
-		if (elf_rand(ar, syms[i].as_off) != syms[i].as_off || !(m = elf_begin(fd, ELF_C_READ, ar)) ||
+		if (elf_rand(ar, syms[i].as_off) != syms[i].as_off || !(m = elf_begin(fd, ELF_C_READ_MMAP, ar)) ||
 		    !(hdr = elf_getarhdr(m)) || !(raw = elf_rawfile(m, &size))) {
 			enc_fail(errmsg, -EINVAL, "%s: cannot read the member that defines '%s'", archive, name);
 			goto out;
