@@ -4,6 +4,8 @@
  * line numbers, the cursor line, the selection and the search's matches.
  * Only the visible range is read and highlighted, so a 250,000-line file
  * draws as fast as a small one; curses sends only the cells that changed.
+ * The cursor line is marked in the gutter only: a background across the
+ * line would be sent again with every character typed into it.
  */
 #include <limits.h>
 #include <regex.h>
@@ -98,9 +100,12 @@ void ui_editor_scroll(struct ui *ui)
 		ui->top = line - rows + 1;
 	buf_line_span(v->buf, line, &start, &end);
 	buf_columns(v->buf, start + v->col - 1 > end ? end : start + v->col - 1, TAB_WIDTH, &chars, &cells);
-	/* The line's start stays in sight whenever the cursor fits; otherwise
-	 * the view jumps by half its width (as vim's sidescroll=0 does), not a
-	 * column per key: every scrolled line must be sent again. */
+	/* Only the cursor line scrolls sideways (as nano does, and Emacs with
+	 * auto-hscroll-mode current-line): the lines around it stay in sight
+	 * from their start, and a scroll sends one line, not the screen. The
+	 * line's start stays in sight whenever the cursor fits; otherwise the
+	 * line jumps by half the width (vim's sidescroll=0), not a column per
+	 * key. */
 	if (cells < cols)
 		ui->left = 0;
 	else if (cells < ui->left || cells >= ui->left + cols)
@@ -422,6 +427,7 @@ static void ed_draw(struct ui *ui, struct ui_pane *p)
 	for (int y = 0; y < rows; y++) {
 		size_t line = ui->top + (size_t)y, len, col = 0, k, nhits = 0, h = 0;
 		bool cur = line == v->line;
+		size_t left = cur ? ui->left : 0;
 		struct ui_row r = { .y = y0 + y, .x = p->x, .end = p->x + p->w };
 
 		if (line > lines) {
@@ -446,7 +452,7 @@ static void ed_draw(struct ui *ui, struct ui_pane *p)
 		}
 		for (size_t i = 0; i < len; i += k) {
 			enum syn_class class = class_at(spans, nspans, &si, s + i);
-			attr_t attr = th->attr[class][cur];
+			attr_t attr = th->attr[class][0];
 			int x = r.x;
 
 			while (h + 1 < nhits && hits[h + 1] <= i)
@@ -455,12 +461,12 @@ static void ed_draw(struct ui *ui, struct ui_pane *p)
 				attr = th->attr[UI_SELECTION][0];
 			else if (h + 1 < nhits && hits[h] <= i && i < hits[h + 1])
 				attr = th->attr[UI_SEARCH][0];
-			k = draw_char(&r, text + i, len - i, &col, ui->left, attr);
+			k = draw_char(&r, text + i, len - i, &col, left, attr);
 			if (k == 0)
 				break;
 			if (cur && focused && i + 1 == v->col && r.x > x)
 				ui->cx = x;
-			else if (cur && focused && i + 1 == v->col && col <= ui->left)
+			else if (cur && focused && i + 1 == v->col && col <= left)
 				ui->cx = r.x;
 		}
 		if (cur && focused && v->col > len && len == e - s)
@@ -468,7 +474,7 @@ static void ed_draw(struct ui *ui, struct ui_pane *p)
 		/* The newline of a selected line is shown as one selected cell. */
 		if (sel && e >= sel_s && e < sel_e && r.x < r.end)
 			ui_put_text(&r, " ", 1, th->attr[UI_SELECTION][0]);
-		ui_fill(&r, th->attr[SYN_NONE][cur]);
+		ui_fill(&r, th->attr[SYN_NONE][0]);
 	}
 	if (ui->cx >= p->x + p->w)
 		ui->cx = p->x + p->w - 1;

@@ -52,8 +52,9 @@ enum {
  * "normal"), then the UI's own parts. */
 enum ui_elem {
 	UI_LINENR = SYN__COUNT, /* the line numbers in the gutter */
-	UI_CURSORLINE,          /* added to every cell of the cursor line */
+	UI_CURSORLINE,          /* the cursor line's gutter (its number and mark) */
 	UI_STATUS,              /* the status line */
+	UI_RULER,               /* the cursor's line:col in the status line */
 	UI_ERROR,               /* an error message in the status line */
 	UI_SUPERSEDED,          /* a call-stack frame of replaced code */
 	UI_TITLE,               /* a pane's title row, an editor tab */
@@ -99,7 +100,7 @@ struct ui_style {
 
 struct ui_theme {
 	struct ui_style style[UI__COUNT]; /* as parsed */
-	attr_t attr[UI__COUNT][2];        /* ready to draw: [elem][on the cursor line] */
+	attr_t attr[UI__COUNT][2];        /* ready to draw: [elem][in the cursor line's gutter] */
 };
 
 /* The panes, in the order `focus next` visits them. */
@@ -228,7 +229,7 @@ struct ui {
 	int help_top;               /* first help line shown */
 
 	/* editor */
-	size_t top, left;           /* first line shown (1-based), first cell column */
+	size_t top, left;           /* first line shown (1-based), the cursor line's first cell column */
 	const struct buffer *shown; /* the buffer top and left belong to */
 	struct ui_bufview *views;   /* saved cursors of the other buffers */
 	size_t nviews;              /* how many */

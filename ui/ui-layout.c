@@ -102,8 +102,11 @@ void ui_put_fmt(struct ui_row *r, attr_t attr, const char *fmt, ...)
 
 void ui_fill(struct ui_row *r, attr_t attr)
 {
+	/* attrset first: curses draws a plain blank in the window's current
+	 * attributes (the last character's, a gutter's background...). */
+	attrset(attr);
 	if (r->x < r->end)
-		mvhline(r->y, r->x, ' ' | attr, r->end - r->x);
+		mvhline(r->y, r->x, ' ', r->end - r->x);
 	r->x = r->end;
 }
 
@@ -358,7 +361,8 @@ bool ui_list_key(struct ui *ui, struct ui_pane *p, int key)
 static size_t cell_to_col(struct ui *ui, size_t line, int x)
 {
 	const struct buffer *buf = ui->app->view.buf;
-	size_t s, e, want = ui->left + (size_t)(x > ui->text_x ? x - ui->text_x : 0), i = 0;
+	size_t s, e, i = 0, want = (line == ui->app->view.line ? ui->left : 0) +
+				   (size_t)(x > ui->text_x ? x - ui->text_x : 0);
 	char text[1024];
 	size_t len;
 
@@ -508,11 +512,23 @@ static void draw_status(struct ui *ui, int y)
 	struct ui_row r = { .y = y, .x = 0, .end = COLS };
 	char dstate[160];
 
-	if (app->view.buf)
-		ui_put_fmt(&r, attr, " %s%s %zu:%zu ",
+	if (app->view.buf) {
+		char pos[48];
+		int n, width = 1;
+
+		ui_put_fmt(&r, attr, " %s%s",
 			   app->view.buf == ui->old_buf && ui->old_label ? ui->old_label
 									 : ui_display_name(ui, buf_path(app->view.buf)),
-			   buf_modified(app->view.buf) ? " [+]" : "", app->view.line, app->view.col);
+			   buf_modified(app->view.buf) ? " [+]" : "");
+		/* The ruler: its own colours (the terminal's by default) and a
+		 * width that fits the file's last line and a 3-digit column, so a
+		 * typed character changes a digit or two here and nothing moves. */
+		for (size_t l = buf_line_count(app->view.buf); l >= 10; l /= 10)
+			width++;
+		n = snprintf(pos, sizeof(pos), " %zu:%zu", app->view.line, app->view.col);
+		ui_put_fmt(&r, ui->theme.attr[UI_RULER][0], "%-*s", n > width + 5 ? n : width + 5, pos);
+		ui_put_text(&r, " ", 1, attr);
+	}
 	debugger_state(ui, dstate, sizeof(dstate));
 	if (*dstate)
 		ui_put_fmt(&r, attr | A_BOLD, "| %s ", dstate);

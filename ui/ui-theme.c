@@ -45,6 +45,7 @@ static const char *const ui_names[UI__COUNT - SYN__COUNT] = {
 	[UI_LINENR - SYN__COUNT] = "linenr",
 	[UI_CURSORLINE - SYN__COUNT] = "cursorline",
 	[UI_STATUS - SYN__COUNT] = "status",
+	[UI_RULER - SYN__COUNT] = "ruler",
 	[UI_ERROR - SYN__COUNT] = "error",
 	[UI_SUPERSEDED - SYN__COUNT] = "superseded",
 	[UI_TITLE - SYN__COUNT] = "title",
@@ -439,6 +440,9 @@ void ui_theme_start(struct ui_theme *theme, enum ui_depth depth)
 	bool defaults;
 	int d = depth < UI_DEPTH_NONE ? (int)depth : 0;
 
+	/* [1] is the look in the cursor line's gutter: the cursor line is
+	 * marked there only, so typing in it sends no background with each
+	 * character (tests/bench/tty.sh). */
 	for (int e = 0; e < UI__COUNT; e++) {
 		theme->attr[e][0] = theme->style[e].attrs;
 		theme->attr[e][1] = theme->style[e].attrs | cl->attrs;
@@ -453,16 +457,17 @@ void ui_theme_start(struct ui_theme *theme, enum ui_depth depth)
 		const struct ui_style *st = &theme->style[e];
 		int fg = st->has_fg ? st->fg.v[d] : normal->fg.v[d];
 		int bg = st->has_bg ? st->bg.v[d] : normal->bg.v[d];
+		/* The line number takes the cursor line's own foreground. */
+		int clfg = e == UI_LINENR && cl->has_fg ? cl->fg.v[d] : fg;
 		int clbg = cl->has_bg ? cl->bg.v[d] : bg;
 
-		if (!st->has_bg && e != SYN_NONE && e >= SYN__COUNT && e != UI_LINENR)
-			clbg = bg; /* the UI's parts do not take the cursor line's background */
 		if (!defaults) {
 			fg = fg < 0 ? COLOR_WHITE : fg;
+			clfg = clfg < 0 ? COLOR_WHITE : clfg;
 			bg = bg < 0 ? COLOR_BLACK : bg;
 			clbg = clbg < 0 ? COLOR_BLACK : clbg;
 		}
 		theme->attr[e][0] |= COLOR_PAIR(pair_for(&ps, fg, bg));
-		theme->attr[e][1] |= COLOR_PAIR(pair_for(&ps, fg, clbg));
+		theme->attr[e][1] |= COLOR_PAIR(pair_for(&ps, clfg, clbg));
 	}
 }

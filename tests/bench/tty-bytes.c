@@ -5,8 +5,9 @@
  * moment, and prints the counts. tests/bench/tty.sh runs it for encide and
  * for vim in the same run.
  *
- *   bench-tty [-c COLS] [-r ROWS] [-n KEYS] [-s SETUP] [-q QUIT] [-t TEXT] -- PROG ARGS...
+ *   bench-tty [-c COLS] [-r ROWS] [-T TERM] [-n KEYS] [-s SETUP] [-q QUIT] [-t TEXT] -- PROG ARGS...
  *
+ * TERM is what the program is told its terminal is (xterm-256color).
  * SETUP, QUIT and TEXT take C escapes (\r \n \t \e \xHH \\). Output, one
  * line: keys, bytes in all, mean, median, 95th percentile and maximum per
  * key, and the bytes of the first screen.
@@ -102,23 +103,24 @@ static int cmp_long(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int cols = 200, rows = 60, keys = 200, opt, fd, status;
-	const char *setup = "", *quit = "", *text = "abcdefghij";
+	const char *setup = "", *quit = "", *text = "abcdefghij", *term = "xterm-256color";
 	struct winsize ws;
 	long startup, total = 0, *per;
 	char *buf;
 	size_t n;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "c:r:n:s:q:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:r:T:n:s:q:t:")) != -1) {
 		switch (opt) {
 		case 'c': cols = atoi(optarg); break;
 		case 'r': rows = atoi(optarg); break;
+		case 'T': term = optarg; break;
 		case 'n': keys = atoi(optarg); break;
 		case 's': setup = optarg; break;
 		case 'q': quit = optarg; break;
 		case 't': text = optarg; break;
 		default:
-			fprintf(stderr, "usage: bench-tty [-c COLS] [-r ROWS] [-n KEYS] [-s SETUP] [-q QUIT] [-t TEXT] -- PROG ARGS...\n");
+			fprintf(stderr, "usage: bench-tty [-c COLS] [-r ROWS] [-T TERM] [-n KEYS] [-s SETUP] [-q QUIT] [-t TEXT] -- PROG ARGS...\n");
 			return 2;
 		}
 	}
@@ -133,7 +135,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
-		setenv("TERM", "xterm-256color", 1);
+		setenv("TERM", term, 1);
 		setenv("LANG", "C.UTF-8", 1);
 		unsetenv("COLORTERM");
 		execvp(argv[optind], argv + optind);

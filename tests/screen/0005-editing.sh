@@ -15,7 +15,7 @@ git -C "$dir" init -q -b trunk && git -C "$dir" add -A &&
 	git -C "$dir" -c user.name=t -c user.email=t@t commit -qm demo || fail "cannot make a git repository"
 start_server
 start_encide edit "$dir"
-wait_for '^ main\.c 1:1 \| trunk \|' || fail "the status line does not show the git branch 'trunk'"
+wait_for '^ main\.c 1:1 +\| trunk \|' || fail "the status line does not show the git branch 'trunk'"
 
 # Typing: a new line after line 10, one undo step for the run.
 keys C-g

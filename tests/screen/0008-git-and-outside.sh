@@ -15,7 +15,7 @@ git -C "$dir" init -q -b trunk && git -C "$dir" add -A &&
 printf 'notes\n' > "$dir/notes.md"
 start_server
 start_encide git "$dir"
-wait_for '^ main\.c 1:1 \| trunk \|' || fail "the status line does not show the clean branch 'trunk'"
+wait_for '^ main\.c 1:1 +\| trunk \|' || fail "the status line does not show the clean branch 'trunk'"
 wait_for '^\? notes\.md' || fail "the untracked notes.md has no '?' in the file tree"
 wait_for '^  main\.c' || fail "main.c is not listed clean in the file tree"
 pass "branch in the status line, untracked file marked in the tree"
