@@ -415,16 +415,17 @@ static const char *real_name(struct disk *d, const char *file)
 	return d->names[k].real;
 }
 
-/* The diff-made map of file between generations from and to, or NULL when
- * its text is the same in both (or unknown). */
-static const struct linemap *file_map(struct app *app, const char *file, unsigned from, unsigned to)
+/* The diff-made map of file between its stored versions a and b (cached),
+ * or NULL when they are the same or cannot be read. */
+static const struct linemap *blob_map(struct app *app, const char *file, const struct blob_id *pa,
+				      const struct blob_id *pb)
 {
 	struct disk *d = disk_of(app);
-	struct blob_id a, b;
+	struct blob_id a = *pa, b = *pb;
 	struct file_map *m;
 	struct linemap *map;
 
-	if (!d || version_of(app, file, from, &a) < 0 || version_of(app, file, to, &b) < 0 || blob_id_equal(&a, &b))
+	if (!d || !app->snap || blob_id_equal(&a, &b))
 		return NULL;
 	for (int i = 0; i < NMAPS; i++)
 		if (d->maps[i].map && strcmp(d->maps[i].file, file) == 0 && blob_id_equal(&d->maps[i].from, &a) &&
@@ -442,6 +443,27 @@ static const struct linemap *file_map(struct app *app, const char *file, unsigne
 		return NULL;
 	}
 	return map;
+}
+
+/* The diff-made map of file between generations from and to, or NULL when
+ * its text is the same in both (or unknown). */
+static const struct linemap *file_map(struct app *app, const char *file, unsigned from, unsigned to)
+{
+	struct blob_id a, b;
+
+	if (version_of(app, file, from, &a) < 0 || version_of(app, file, to, &b) < 0)
+		return NULL;
+	return blob_map(app, file, &a, &b);
+}
+
+size_t disk_blob_line(struct app *app, const char *file, const struct blob_id *from, const struct blob_id *to,
+		      int line)
+{
+	const struct linemap *m = blob_map(app, file, from, to);
+
+	if (line <= 0)
+		return 0;
+	return m ? linemap_get(m, (size_t)line) : (size_t)line;
 }
 
 size_t disk_map_line(struct app *app, const char *file, unsigned from, unsigned to, int line)

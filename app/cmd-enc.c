@@ -10,6 +10,14 @@
  *   main.c       v0             v0           v3           v3
  *
  *   a line of upd001's code in count.c -> buf_linemap(v7, v15) -> now
+ *
+ * A buffer opened after some generations stands, with its first version,
+ * for all of them. When another program changed the file before it was
+ * opened, that first text is not what they ran: their stored source (the
+ * snapshot store's) is diffed with it, and the lines go through that diff
+ * first (a guess, said so); apply takes the file in, edited or not.
+ *
+ *   gen 0 (stored blob) --diff--> v0 (as opened) --buf_linemap--> now
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,6 +38,17 @@ struct gen_buf {
 	uint64_t submitted;  /* the version last applied, or found to change no code */
 	unsigned known;      /* versions of generations before this are unknown (opened after a restart) */
 	char *real;          /* its path, resolved */
+	unsigned stand_in;   /* generations <= this were made before it was seen (its version 0 stands for them) */
+	struct blob_id opened; /* the text of its version 0, as stored */
+	bool *differs;       /* [g <= stand_in]: generation g ran another text than version 0's, or NULL */
+	struct blob_id *ran; /* [g]: that text, stored */
+	bool taken;          /* its text was applied since (or changed no code) */
+};
+
+/* The text a buffer had when it was opened (its version 0), as stored. */
+struct opened {
+	struct buffer *buf;  /* the buffer */
+	struct blob_id id;   /* its text then */
 };
 
 /* A line map asked for recently (maps between fixed versions never change). */
@@ -58,6 +77,8 @@ struct gens {
 	unsigned next_map;         /* the slot the next one takes */
 	struct file_cache files[NFILES]; /* recent file names */
 	unsigned next_file;        /* the slot the next one takes */
+	struct opened *opened;     /* program sources as they were opened (kept across runs) */
+	size_t nopened;            /* how many */
 };
 
 static struct gens *gens_of(struct app *app)
@@ -90,6 +111,8 @@ static void gens_reset(struct gens *g)
 	for (size_t i = 0; i < g->nbufs; i++) {
 		free(g->bufs[i].version);
 		free(g->bufs[i].real);
+		free(g->bufs[i].differs);
+		free(g->bufs[i].ran);
 	}
 	free(g->bufs);
 	g->bufs = NULL;
@@ -99,14 +122,68 @@ static void gens_reset(struct gens *g)
 	caches_clear(g);
 }
 
+/* The stored text buf had as opened (its version 0), if it is a source the
+ * snapshot store knows: recorded when it was opened, or now if it was not
+ * edited yet. 0 or -ENOENT. */
+static int opened_text(struct app *app, struct gens *g, struct buffer *buf, struct blob_id *out)
+{
+	struct snapshot *snap = snapshot_store(app);
+	const char *path = buf_path(buf);
+	struct opened *v;
+
+	for (size_t i = 0; i < g->nopened; i++)
+		if (g->opened[i].buf == buf) {
+			*out = g->opened[i].id;
+			return 0;
+		}
+	if (!snap || buf_version(buf) != 0 ||
+	    (snap_built(snap, path, out) < 0 && snap_lookup(snap, path, 0, out) < 0) ||
+	    snap_put_buffer(snap, buf, out) < 0)
+		return -ENOENT;
+	v = realloc(g->opened, (g->nopened + 1) * sizeof(*v));
+	if (!v)
+		return -ENOENT;
+	g->opened = v;
+	v[g->nopened++] = (struct opened){ .buf = buf, .id = *out };
+	return 0;
+}
+
+/* When the text b's version 0 stands for differs from what a generation it
+ * stands for ran (the file changed on disk before it was opened), notes
+ * that generation's stored text in b and tells the user once. */
+static void stand_in_check(struct app *app, struct gens *g, struct gen_buf *b)
+{
+	struct snapshot *snap = snapshot_store(app);
+	bool any = false;
+
+	if (!snap || !snap_run_label(snap) || opened_text(app, g, b->buf, &b->opened) < 0)
+		return;
+	b->differs = calloc(b->stand_in + 1, sizeof(*b->differs));
+	b->ran = calloc(b->stand_in + 1, sizeof(*b->ran));
+	if (!b->differs || !b->ran) {
+		free(b->differs);
+		free(b->ran);
+		b->differs = NULL;
+		b->ran = NULL;
+		return;
+	}
+	for (unsigned k = b->known; k <= b->stand_in; k++)
+		if (snap_lookup(snap, b->real, k, &b->ran[k]) == 0 && !blob_id_equal(&b->ran[k], &b->opened))
+			any = b->differs[k] = true;
+	if (any)
+		app_say(app, "info", "'%s' is not the source the program runs (it changed on disk before it was "
+			"opened): 'apply' loads it; its lines are mapped by a diff of the two (a guess)", b->real);
+}
+
 /* The record of buf, made when first seen: it was opened after the
  * generations so far, so its first version stands for all of them (the
  * build's, when the buffer was tagged "built" since). */
-static struct gen_buf *gen_buf_of(struct gens *g, struct buffer *buf)
+static struct gen_buf *gen_buf_of(struct app *app, struct gens *g, struct buffer *buf)
 {
 	struct gen_buf *v;
 	uint64_t built = 0;
 	char real[PATH_MAX];
+	bool tagged;
 
 	for (size_t i = 0; i < g->nbufs; i++)
 		if (g->bufs[i].buf == buf)
@@ -123,12 +200,16 @@ static struct gen_buf *gen_buf_of(struct gens *g, struct buffer *buf)
 		free(v->real);
 		return NULL;
 	}
-	buf_tagged(buf, "built", &built);
+	tagged = buf_tagged(buf, "built", &built);
 	for (unsigned k = 0; k <= g->ngen; k++)
 		v->version[k] = built;
 	v->submitted = built;
 	v->known = g->restored;
+	v->stand_in = g->ngen;
 	g->nbufs++;
+	/* A text the build compiled is exact; the text as opened may not be. */
+	if (!tagged)
+		stand_in_check(app, g, v);
 	/* File names resolved before it was known may name it now. */
 	for (int i = 0; i < NFILES; i++) {
 		free(g->files[i].file);
@@ -147,7 +228,7 @@ static int gens_record(struct app *app, unsigned gen, int like)
 	if (!g)
 		return -ENOMEM;
 	for (size_t i = 0; i < app->nbufs; i++)
-		if (!gen_buf_of(g, app->bufs[i]))
+		if (!gen_buf_of(app, g, app->bufs[i]))
 			return -ENOMEM;
 	for (size_t i = 0; i < g->nbufs; i++) {
 		uint64_t *v = realloc(g->bufs[i].version, (gen + 1) * sizeof(*v));
@@ -197,6 +278,13 @@ static const struct linemap *version_map(struct gens *g, struct gen_buf *b, uint
 	return c->map;
 }
 
+/* True when generation gen ran another text than the one b's version 0
+ * (which stands for it) has. */
+static bool stand_in_differs(const struct gen_buf *b, unsigned gen)
+{
+	return b->differs && gen <= b->stand_in && b->differs[gen];
+}
+
 /* enc_lines' map: a line of file between two generations (ENC_NOW: the
  * current text). Files not open in encide did not move. */
 static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, int line)
@@ -208,7 +296,7 @@ static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, 
 	uint64_t vf, vt;
 
 	for (size_t i = 0; g && i < app->nbufs; i++)
-		gen_buf_of(g, app->bufs[i]);
+		gen_buf_of(app, g, app->bufs[i]);
 	if (!g || line <= 0 || !(b = file_buf(g, file)))
 		return disk_map_line(app, file, from, to, line); /* by the stored sources */
 	/* Generations from before a restart: their text is in the snapshots
@@ -224,12 +312,18 @@ static size_t gens_map(void *arg, const char *file, unsigned from, unsigned to, 
 
 		return l ? disk_map_line(app, file, b->known, to, (int)l) : 0;
 	}
+	/* A generation whose text was not the one the buffer was opened with:
+	 * from that text to the opened one by a diff. */
+	if (from != ENC_NOW && stand_in_differs(b, from) &&
+	    (line = (int)disk_blob_line(app, b->real, &b->ran[from], &b->opened, line)) <= 0)
+		return 0;
 	vf = from == ENC_NOW ? buf_version(b->buf) : b->version[from <= g->ngen ? from : g->ngen];
 	vt = to == ENC_NOW ? buf_version(b->buf) : b->version[to <= g->ngen ? to : g->ngen];
-	if (vf == vt)
-		return (size_t)line;
-	m = version_map(g, b, vf, vt);
-	return m ? linemap_get(m, (size_t)line) : (size_t)line;
+	if (vf != vt && (m = version_map(g, b, vf, vt)) && (line = (int)linemap_get(m, (size_t)line)) <= 0)
+		return 0;
+	if (to != ENC_NOW && stand_in_differs(b, to))
+		return disk_blob_line(app, b->real, &b->opened, &b->ran[to], line);
+	return (size_t)line;
 }
 
 /* enc_lines' guess: the map of file between two generations came from a
@@ -244,6 +338,8 @@ static bool gens_guess(void *arg, const char *file, unsigned from, unsigned to)
 
 	if (!b)
 		return disk_map_guess(app, file, from, to);
+	if ((from != ENC_NOW && stand_in_differs(b, from)) || (to != ENC_NOW && stand_in_differs(b, to)))
+		return true;
 	vf = from == ENC_NOW ? buf_version(b->buf) : b->version[from <= g->ngen ? from : g->ngen];
 	vt = to == ENC_NOW ? buf_version(b->buf) : b->version[to <= g->ngen ? to : g->ngen];
 	m = vf == vt ? NULL : version_map(g, b, vf, vt);
@@ -430,6 +526,22 @@ void enc_note_built(struct app *app)
 		gens_reset(app->applied);
 }
 
+/* A source of the program is opened: its text then is stored, for the
+ * generations its first version will stand for (see stand_in_check). */
+static void on_opened(const struct bus_event *ev, void *arg)
+{
+	const struct ev_file_opened *e = ev->payload;
+	struct app *app = arg;
+	struct gens *g = gens_of(app);
+	struct blob_id id;
+
+	for (size_t i = 0; g && i < app->nbufs; i++)
+		if (strcmp(buf_path(app->bufs[i]), e->path) == 0) {
+			opened_text(app, g, app->bufs[i], &id);
+			break;
+		}
+}
+
 static void on_built(const struct bus_event *ev, void *arg)
 {
 	const struct ev_build_finished *e = ev->payload;
@@ -446,7 +558,8 @@ int enc_attach(struct app *app)
 	if (bus_subscribe(app->bus, EV_INFERIOR_STARTED, on_started, app) < 0 ||
 	    bus_subscribe(app->bus, EV_INFERIOR_STOPPED, on_stopped, app) < 0 ||
 	    bus_subscribe(app->bus, EV_INFERIOR_EXITED, on_exited, app) < 0 ||
-	    bus_subscribe(app->bus, EV_BUILD_FINISHED, on_built, app) < 0)
+	    bus_subscribe(app->bus, EV_BUILD_FINISHED, on_built, app) < 0 ||
+	    bus_subscribe(app->bus, EV_FILE_OPENED, on_opened, app) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -461,6 +574,7 @@ void enc_detach(struct app *app)
 		dbg_set_line_translator(app->dbg, NULL, NULL);
 	if (g) {
 		gens_reset(g);
+		free(g->opened);
 		free(g);
 	}
 	app->applied = NULL;
@@ -470,7 +584,7 @@ void enc_detach(struct app *app)
 static uint64_t applied_version(struct app *app, struct buffer *buf)
 {
 	struct gens *g = gens_of(app);
-	struct gen_buf *b = g ? gen_buf_of(g, buf) : NULL;
+	struct gen_buf *b = g ? gen_buf_of(app, g, buf) : NULL;
 
 	return b ? b->submitted : 0;
 }
@@ -481,10 +595,12 @@ static void applied_all(struct app *app)
 	struct gens *g = gens_of(app);
 
 	for (size_t i = 0; g && i < app->nbufs; i++) {
-		struct gen_buf *b = gen_buf_of(g, app->bufs[i]);
+		struct gen_buf *b = gen_buf_of(app, g, app->bufs[i]);
 
-		if (b)
+		if (b) {
 			b->submitted = buf_version(app->bufs[i]);
+			b->taken = true;
+		}
 	}
 }
 
@@ -514,8 +630,10 @@ static const char **edited_files(struct app *app, size_t extra, size_t *n, size_
 	*n = *fresh = 0;
 	for (size_t i = 0; files && g && i < app->nbufs; i++) {
 		struct buffer *b = app->bufs[i];
-		struct gen_buf *gb = gen_buf_of(g, b);
-		bool edited = buf_version(b) != applied_version(app, b);
+		struct gen_buf *gb = gen_buf_of(app, g, b);
+		/* (the program runs another text than the one it was opened with) */
+		bool edited = buf_version(b) != applied_version(app, b) ||
+			      (gb && !gb->taken && stand_in_differs(gb, g->ngen));
 
 		if (!gb || !(edited || (reverted && buf_version(b) != gb->version[0])) || !is_program_source(app, b))
 			continue;

@@ -140,6 +140,12 @@ size_t disk_changed_sources(struct app *app, const char **out, size_t have);
 size_t disk_map_line(struct app *app, const char *file, unsigned from, unsigned to, int line);
 /* True when that map is a diff's guess (the file's text differs). */
 bool disk_map_guess(struct app *app, const char *file, unsigned from, unsigned to);
+struct blob_id;
+/* How line of file moved from its stored text from to its stored text to,
+ * by a diff (a guess; cached); the line itself when they are the same. 0
+ * when deleted. */
+size_t disk_blob_line(struct app *app, const char *file, const struct blob_id *from, const struct blob_id *to,
+		      int line);
 
 /* cmd-git.c */
 extern const struct cmd_entry cmd_git_status_entry;
