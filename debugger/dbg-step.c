@@ -11,6 +11,7 @@
  */
 #include <capstone/capstone.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,21 @@ static bool at_new_line(struct dbg *dbg, uint64_t pc)
 	return r->line != dbg->step.start_line || m->files[r->file] != dbg->step.start_file;
 }
 
+/* A signal that came during a step ends it when its handling says stop
+ * (a fault always does: the instruction cannot run). Others, SIGWINCH from
+ * a resized terminal first of all, stay pending for the next resume, as
+ * gdb lets them through without stopping. */
+static bool signal_stops(struct dbg *dbg, int signo)
+{
+	struct dbg_signal_action act;
+
+	if (!signo)
+		return false;
+	if (signo == SIGSEGV || signo == SIGBUS || signo == SIGILL || signo == SIGFPE)
+		return true;
+	return dbg_signal_get(dbg, signo, &act) < 0 || act.stop;
+}
+
 /* Executes one instruction of t, stepping over an int3 planted there. */
 static int step_insn(struct dbg *dbg, struct dbg_thread *t)
 {
@@ -156,7 +172,7 @@ static bool step_on(struct dbg *dbg, struct dbg_thread *t)
 		}
 		if (step_insn(dbg, t) < 0)
 			return dbg->pid > 0;
-		if (t->pending_sig)
+		if (signal_stops(dbg, t->pending_sig))
 			return true; /* a fault or a signal: report it */
 		/* A superseded frame got control back (Edit and Continue): it
 		 * moved to its new code, and the step ends there. */
@@ -245,7 +261,7 @@ static int step_start(struct dbg *dbg, enum dbg_step how, char **errmsg)
 		return 0; /* it ended: the exit was reported */
 	if (done) {
 		dbg_step_cancel(dbg);
-		dbg_report_stop(dbg, t, "step", t->pending_sig, 0);
+		dbg_report_stop(dbg, t, "step", signal_stops(dbg, t->pending_sig) ? t->pending_sig : 0, 0);
 	}
 	return 0;
 }

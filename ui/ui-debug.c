@@ -151,14 +151,31 @@ static bool is_open(const struct ui *ui, const char *expr)
 	return false;
 }
 
-/* A value that has parts to show: {...}, or a non-null pointer. */
+/* A value that has parts to show: a struct, union or array ({...}, not a
+ * function's "{int (int)} 0x... <f>"), or a non-null pointer, written
+ * "(T *) 0x..." by print and "0x..." by info locals and inside a struct. */
 static bool can_open(const char *value)
 {
-	const char *h = strstr(value, "*) 0x");
+	const char *h = value;
 
-	if (value[0] == '{')
-		return true;
-	return value[0] == '(' && h && h[5] && !(h[5] == '0' && (h[6] == '\0' || h[6] == ' '));
+	if (value[0] == '{') {
+		const char *close = strchr(value, '}');
+
+		return !(close && strncmp(close, "} 0x", 4) == 0 && !strchr(value + 1, '='));
+	}
+	if (value[0] == '(' && (h = strstr(value, "*) 0x")))
+		h += 3;
+	if (strncmp(h, "0x", 2) != 0 || !h[2])
+		return false;
+	for (h += 2; *h == '0'; h++)
+		;
+	return *h && *h != ' ';
+}
+
+/* expr needs parentheses as the operand of . or [] ("*p" -> "(*p).x"). */
+static bool needs_parens(const char *expr)
+{
+	return expr[0] == '*' || expr[0] == '&' || expr[0] == '(';
 }
 
 static void var_add(struct ui *ui, const char *name, const char *expr, const char *value, int depth, bool watch);
@@ -166,7 +183,7 @@ static void var_add(struct ui *ui, const char *name, const char *expr, const cha
 /* The top-level parts of a {...} value: "a = 1, b = {2, 3}" -> each part. */
 static void add_parts(struct ui *ui, const char *expr, const char *value, int depth)
 {
-	const char *p = value + 1;
+	const char *p = value + 1, *lp = needs_parens(expr) ? "(" : "", *rp = *lp ? ")" : "";
 	int index = 0;
 
 	while (*p && *p != '}' && index < MAX_CHILDREN) {
@@ -195,9 +212,10 @@ static void add_parts(struct ui *ui, const char *expr, const char *value, int de
 			return;
 		name = sub = NULL;
 		if (eq && asprintf(&name, "%.*s", (int)(eq - start), start) >= 0 &&
-		    asprintf(&sub, "%s.%s", expr, name) >= 0) {
+		    asprintf(&sub, "%s%s%s.%s", lp, expr, rp, name) >= 0) {
 			var_add(ui, name, sub, part + (eq - start) + 3, depth, false);
-		} else if (!eq && asprintf(&name, "[%d]", index) >= 0 && asprintf(&sub, "%s[%d]", expr, index) >= 0) {
+		} else if (!eq && asprintf(&name, "[%d]", index) >= 0 &&
+			   asprintf(&sub, "%s%s%s[%d]", lp, expr, rp, index) >= 0) {
 			var_add(ui, name, sub, part, depth, false);
 		}
 		free(name);
@@ -521,6 +539,15 @@ static bool locals_key(struct ui *ui, struct ui_pane *p, int key)
 {
 	if (key == (UI_FN | KEY_RIGHT) || key == ' ' || key == '\r' || key == '+') {
 		locals_toggle(ui, p, key == ' ' || key == '\r' ? -1 : 1);
+	} else if ((key == (UI_FN | KEY_LEFT) || key == '-') && p->sel < ui->nvars && !ui->vars[p->sel].open &&
+		   ui->vars[p->sel].depth > 0) {
+		/* On a part that is not open: to the row it is a part of. */
+		size_t i = p->sel;
+
+		while (i > 0 && ui->vars[i].depth >= ui->vars[p->sel].depth)
+			i--;
+		p->sel = i;
+		ui_list_fit(p, ui->nvars);
 	} else if (key == (UI_FN | KEY_LEFT) || key == '-') {
 		locals_toggle(ui, p, 0);
 	} else if (key == 'w' || key == (UI_FN | KEY_IC)) {
@@ -546,7 +573,8 @@ const struct ui_pane_type ui_locals_pane = {
 	.title = "Locals and watch",
 	.draw = locals_draw,
 	.key = locals_key,
-	.help = "Enter Space\topen or close a struct, array or pointer\nRight Left\topen, close\n"
+	.help = "Enter Space\topen or close a struct, array or pointer\n"
+		"Right Left\topen, close (Left on a closed part: the row it is part of)\n"
 		"w Ins\tadd a watch (display EXPR)\nd Del\tremove the watch\n",
 };
 

@@ -313,6 +313,9 @@ void ui_prompt_key(struct ui *ui, int key)
 		if (!find) {
 			history_add(ui, line);
 			ui_run_line(ui, line);
+			/* display, print x = 3, set var...: the locals and
+			 * watches are read again (keys' commands change none). */
+			ui->vars_stale = true;
 		}
 		free(line);
 		return;
