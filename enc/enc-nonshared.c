@@ -64,9 +64,10 @@ static char *archive_path(const char *compiler)
 	return path;
 }
 
-/* Writes the archive member that defines name to a file of dir: its path
- * (caller frees), or NULL with *errmsg. */
-static char *extract_member(const char *archive, const char *name, const char *dir, char **errmsg)
+/* Writes the archive member that defines name (used by section user) to a
+ * file of dir: its path (caller frees), or NULL with *errmsg. */
+static char *extract_member(const char *archive, const char *name, const char *user, const char *dir,
+			    char **errmsg)
 {
 	int fd = open(archive, O_RDONLY | O_CLOEXEC);
 	Elf *ar = NULL, *m = NULL;
@@ -114,7 +115,8 @@ static char *extract_member(const char *archive, const char *name, const char *d
 		}
 		goto out;
 	}
-	enc_fail(errmsg, -ENOENT, "'%s' is not in the program, its libraries or %s", name, archive);
+	enc_fail(errmsg, -ENOENT, "undefined symbol '%s' (used by %s) is not in the program, its libraries or %s "
+		 "(a function declared nowhere?)", name, user, archive);
 out:
 	if (m)
 		elf_end(m);
@@ -206,7 +208,7 @@ int nonshared_bind(struct enc *enc, const struct obj *o, struct load_plan *plan,
 			}
 			if (!enc->nonshared)
 				continue; /* the loader says it is undefined */
-			if (!(member = extract_member(enc->nonshared, s->name, dir, errmsg)))
+			if (!(member = extract_member(enc->nonshared, s->name, o->secs[i].name, dir, errmsg)))
 				return -ENOENT;
 			err = load_member(enc, member, s->name, gen, &addr, errmsg);
 			free(member);
