@@ -1221,9 +1221,12 @@ static bool module_symbol(struct dbg_module *m, const char *name, const char *cu
 		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC && GELF_ST_TYPE(sym.st_info) != STT_OBJECT &&
 		    GELF_ST_TYPE(sym.st_info) != STT_TLS && GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
 			continue;
-		if (cu_file ? !(GELF_ST_BIND(sym.st_info) == STB_LOCAL && file &&
+		/* A global of hidden visibility is local in the linked program:
+		 * the linker lists those after a file symbol with no name, past
+		 * every file's own statics. */
+		if (cu_file ? !(GELF_ST_BIND(sym.st_info) == STB_LOCAL && file && *file &&
 				strcmp(base_name(file), base_name(cu_file)) == 0)
-			    : GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+			    : GELF_ST_BIND(sym.st_info) == STB_LOCAL && !(file && !*file))
 			continue;
 		*addr = a;
 		if (size)

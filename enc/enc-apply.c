@@ -668,6 +668,37 @@ static bool line_moved(void *arg, int64_t was, int64_t now)
 	return (int64_t)lm->enc->lines.map(lm->enc->lines.arg, lm->file, lm->gen, ENC_NOW, (int)was) == now;
 }
 
+/* True when the initialiser of variable k holds an address inside the code
+ * of a function the plan loads anew, past its entry: a label's address
+ * (gcc's &&label, a computed goto's table as in Lua's interpreter loop).
+ * The program's copy of such a variable points into the old code, where
+ * nothing redirects; the new code needs its own. */
+static bool points_into_new_code(const struct obj *o, const struct load_plan *plan, size_t k)
+{
+	const struct obj_symbol *v = &o->syms[k];
+	const struct obj_section *s = &o->secs[v->shndx];
+
+	for (size_t r = 0; r < s->nrelocs; r++) {
+		const struct obj_reloc *rel = &s->relocs[r];
+		const struct obj_symbol *t;
+		int64_t at;
+
+		if (rel->offset < v->value || rel->offset >= v->value + v->size || rel->sym >= o->nsyms)
+			continue;
+		t = &o->syms[rel->sym];
+		if (!is_text(o, t->shndx) || !plan->load[t->shndx])
+			continue;
+		at = (int64_t)t->value + rel->addend;
+		/* A function's entry is fine (the old one jumps to the new). */
+		for (size_t j = 1; j < o->nsyms && at >= 0; j++)
+			if (o->syms[j].type == STT_FUNC && o->syms[j].shndx == t->shndx && (int64_t)o->syms[j].value == at)
+				at = -1;
+		if (at >= 0)
+			return true;
+	}
+	return false;
+}
+
 /* Steps 3-5 for one TU: diff, refuse, plan. */
 static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t *nchanged,
 		   char ***added, size_t *nadded, char ***vars, size_t *nvars, char ***moved, size_t *nmoved,
@@ -777,6 +808,19 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 				list_add(vars, nvars, base);
 			}
 		}
+	}
+	/* A variable that holds addresses inside changed code gets a new copy
+	 * (its old one, read-only or not, only makes sense to the old code). */
+	for (size_t k = 1; k < o->nsyms; k++) {
+		const struct obj_symbol *s = &o->syms[k];
+		char base[256];
+
+		if (s->type != STT_OBJECT || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs || !t->plan.addr[k] ||
+		    !points_into_new_code(o, &t->plan, k))
+			continue;
+		t->plan.addr[k] = 0;
+		t->plan.load[s->shndx] = true;
+		list_add(vars, nvars, obj_base_name(s->name, base, sizeof(base)));
 	}
 	/* Functions and variables the edit removed: listed (their old code
 	 * stays where it is: nothing recompiled refers to it any more). */
