@@ -1067,13 +1067,15 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		goto out;
 	}
 
-	/* Step 5: load (first the members of libc_nonshared.a new code needs). */
-	for (size_t i = 0; i < nts; i++)
-		if ((err = nonshared_bind(enc, ts[i].new, &ts[i].plan, project_tu_argv(enc->proj, ts[i].tu)[0], dir,
-					  gen, errmsg)) < 0)
-			goto unload;
+	/* Step 5: load (libc_nonshared.a's members new code needs too). */
 	for (size_t i = 0; i < nts; i++) {
-		if ((err = load_object(enc->dbg, ts[i].new, &ts[i].plan, &ts[i].loaded, errmsg)) < 0 ||
+		struct nonshared_ctx ns = { enc, project_tu_argv(enc->proj, ts[i].tu)[0], dir, gen };
+
+		ts[i].plan.undefined = nonshared_resolve;
+		ts[i].plan.undefined_arg = &ns;
+		err = load_object(enc->dbg, ts[i].new, &ts[i].plan, &ts[i].loaded, errmsg);
+		ts[i].plan.undefined = NULL;
+		if (err < 0 ||
 		    (err = injected(enc, 4, errmsg)) < 0)
 			goto unload;
 	}

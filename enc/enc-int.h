@@ -98,6 +98,11 @@ const char *types_sig(const struct type_sig *v, size_t n, const char *name);
 struct load_plan {
 	uint64_t *addr;    /* per symbol: a fixed run-time address, or 0 */
 	bool *load;        /* per section: copy it into the program */
+	/* An undefined symbol neither the program nor its libraries define
+	 * (used by section user): its address, 0; or negative with *errmsg.
+	 * NULL: it is refused. */
+	int (*undefined)(void *arg, const char *name, const char *user, uint64_t *addr, char **errmsg);
+	void *undefined_arg;  /* its argument */
 };
 
 /* A loaded object: its region in the program. */
@@ -279,13 +284,18 @@ int enc_copy_add(struct patched *p, uint64_t entry, uint64_t size, unsigned gen,
 /* Sets *errmsg from a format; returns err. */
 int enc_fail(char **errmsg, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* libc_nonshared.a (enc-nonshared.c). Binds (plan->addr) each function
- * o's loaded sections call that neither the program nor its libraries
- * define but the archive compiler links with does: its member is loaded
- * into the program as a region of generation gen (extracted into dir),
- * once. 0, or negative with *errmsg. */
-int nonshared_bind(struct enc *enc, const struct obj *o, struct load_plan *plan, const char *compiler,
-		   const char *dir, unsigned gen, char **errmsg);
+/* libc_nonshared.a (enc-nonshared.c): where the function name (used by
+ * section user) is when neither the program nor its libraries define it
+ * but the archive the compiler links with does: its member is loaded into
+ * the program as a region of generation gen (extracted into dir), once.
+ * 0, or negative with *errmsg. */
+struct nonshared_ctx {
+	struct enc *enc;        /* the engine */
+	const char *compiler;   /* the TU's compiler (asked where the archive is) */
+	const char *dir;        /* the generation's folder */
+	unsigned gen;           /* the generation */
+};
+int nonshared_resolve(void *ctx, const char *name, const char *user, uint64_t *addr, char **errmsg);
 /* Unloads and forgets the regions from index nregions on (a failed apply). */
 void nonshared_undo(struct enc *enc, size_t nregions);
 

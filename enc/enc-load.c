@@ -118,6 +118,8 @@ static void layout_free(struct layout *l)
 static int resolve_external(struct dbg *dbg, const struct obj *o, const struct load_plan *plan,
 			    uint64_t *ext, char **errmsg)
 {
+	int err;
+
 	for (size_t i = 0; i < o->nsecs; i++) {
 		if (!plan->load[i])
 			continue;
@@ -134,9 +136,13 @@ static int resolve_external(struct dbg *dbg, const struct obj *o, const struct l
 				continue;
 			}
 			if ((s->type == STT_FUNC || s->type == STT_NOTYPE ? dbg_resolve_function(dbg, s->name, &ext[k])
-			     : dbg_lookup_symbol(dbg, s->name, NULL, &ext[k], NULL)) < 0)
+			     : dbg_lookup_symbol(dbg, s->name, NULL, &ext[k], NULL)) == 0)
+				continue;
+			if (!plan->undefined)
 				return enc_fail(errmsg, -ENOENT, "undefined symbol '%s' (used by %s) is not in the "
 					     "program or its libraries", s->name, o->secs[i].name);
+			if ((err = plan->undefined(plan->undefined_arg, s->name, o->secs[i].name, &ext[k], errmsg)) < 0)
+				return err;
 		}
 	}
 	return 0;

@@ -8,7 +8,8 @@
  * image), once; its own references (__cxa_atexit, __dso_handle) resolve as
  * any undefined symbol does.
  *
- *   new object: call atexit  --(not in the program, not in libc.so.6)-->
+ *   new object: call atexit  --(the loader finds it neither in the program
+ *   nor in libc.so.6: plan->undefined)-->
  *   `cc -print-file-name=libc_nonshared.a`  ->  its symbol index  ->
  *   member atexit.oS  ->  <state>/gen/NNN/nonshared-atexit.oS.o  -> loaded
  */
@@ -179,50 +180,34 @@ static uint64_t loaded_before(const struct enc *enc, const char *name)
 	return 0;
 }
 
-int nonshared_bind(struct enc *enc, const struct obj *o, struct load_plan *plan, const char *compiler,
-		   const char *dir, unsigned gen, char **errmsg)
+int nonshared_resolve(void *arg, const char *name, const char *user, uint64_t *addr, char **errmsg)
 {
-	for (size_t i = 0; i < o->nsecs; i++) {
-		if (!plan->load[i])
-			continue;
-		for (size_t r = 0; r < o->secs[i].nrelocs; r++) {
-			uint32_t k = o->secs[i].relocs[r].sym;
-			const struct obj_symbol *s = &o->syms[k];
-			struct support *v;
-			char *member;
-			uint64_t addr;
-			int err;
+	struct nonshared_ctx *c = arg;
+	struct enc *enc = c->enc;
+	struct support *v;
+	char *member;
+	int err;
 
-			if (k == 0 || k >= o->nsyms || plan->addr[k] || s->shndx != SHN_UNDEF ||
-			    (s->type != STT_FUNC && s->type != STT_NOTYPE))
-				continue;
-			if ((addr = loaded_before(enc, s->name))) {
-				plan->addr[k] = addr;
-				continue;
-			}
-			if (dbg_resolve_function(enc->dbg, s->name, &addr) == 0)
-				continue; /* the loader finds it as any other */
-			if (!enc->nonshared && !enc->nonshared_asked) {
-				enc->nonshared_asked = true;
-				enc->nonshared = archive_path(compiler);
-			}
-			if (!enc->nonshared)
-				continue; /* the loader says it is undefined */
-			if (!(member = extract_member(enc->nonshared, s->name, o->secs[i].name, dir, errmsg)))
-				return -ENOENT;
-			err = load_member(enc, member, s->name, gen, &addr, errmsg);
-			free(member);
-			if (err < 0)
-				return err;
-			v = realloc(enc->support, (enc->nsupport + 1) * sizeof(*v));
-			if (!v)
-				return enc_fail(errmsg, -ENOMEM, "out of memory");
-			enc->support = v;
-			v[enc->nsupport++] = (struct support){ .name = strdup(s->name), .addr = addr,
-							       .region = enc->nregions - 1 };
-			plan->addr[k] = addr;
-		}
+	if ((*addr = loaded_before(enc, name)))
+		return 0;
+	if (!enc->nonshared && !enc->nonshared_asked) {
+		enc->nonshared_asked = true;
+		enc->nonshared = archive_path(c->compiler);
 	}
+	if (!enc->nonshared)
+		return enc_fail(errmsg, -ENOENT, "undefined symbol '%s' (used by %s) is not in the program or its "
+				"libraries", name, user);
+	if (!(member = extract_member(enc->nonshared, name, user, c->dir, errmsg)))
+		return -ENOENT;
+	err = load_member(enc, member, name, c->gen, addr, errmsg);
+	free(member);
+	if (err < 0)
+		return err;
+	v = realloc(enc->support, (enc->nsupport + 1) * sizeof(*v));
+	if (!v)
+		return enc_fail(errmsg, -ENOMEM, "out of memory");
+	enc->support = v;
+	v[enc->nsupport++] = (struct support){ .name = strdup(name), .addr = *addr, .region = enc->nregions - 1 };
 	return 0;
 }
 
