@@ -721,13 +721,17 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 		    strncmp(s->name, ".note", 5) != 0)
 			t->plan.load[i] = true;
 	}
-	for (size_t k = 1; k < o->nsyms; k++) {
+	/* Functions first: a variable's binding depends on which code is new. */
+	for (size_t n = 1; n < 2 * o->nsyms; n++) {
+		size_t k = n < o->nsyms ? n : n - o->nsyms + 1;
 		const struct obj_symbol *s = &o->syms[k];
 		const char *lookup_cu = s->bind == STB_LOCAL ? cu : NULL;
 		char base[256];
 		uint64_t addr, size;
 		long ok;
 
+		if (n == o->nsyms || (s->type == STT_OBJECT && s->shndx != SHN_UNDEF) != (n > o->nsyms))
+			continue;
 		if (s->shndx == SHN_UNDEF && s->name[0] && s->bind != STB_LOCAL) {
 			/* Defined by an earlier generation (another TU's new
 			 * function or variable): bound to it, not looked up. */
@@ -770,6 +774,14 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 
 			obj_base_name(s->name, base, sizeof(base));
 			size = 0;
+			/* Addresses inside changed code (a computed goto's table of
+			 * labels): the program's copy points into the old code, where
+			 * nothing redirects; the new code needs its own. */
+			if (points_into_new_code(o, &t->plan, k)) {
+				t->plan.load[s->shndx] = true;
+				list_add(vars, nvars, base);
+				continue;
+			}
 			/* A function's static ("n.1"): gcc numbers them anew in each
 			 * compile; the function that uses it says which it is. */
 			if (s->bind == STB_LOCAL && strcmp(base, s->name) != 0)
@@ -791,10 +803,7 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 						     "data cannot change its layout; restart to apply", base,
 						     (unsigned long long)size, (unsigned long long)s->size);
 				if (was >= 0) {
-					const struct obj_symbol *w = &old->syms[was];
-					const struct obj_section *ws = &old->secs[w->shndx], *ns = &o->secs[s->shndx];
-					bool same = (ws->data == NULL) == (ns->data == NULL) &&
-						    (!ws->data || memcmp(ws->data + w->value, ns->data + s->value, s->size) == 0);
+					bool same = obj_same_data(old, (size_t)was, o, k);
 
 					if (!same)
 						return enc_fail(errmsg, -EINVAL, "the initialiser of '%s' changed: the running "
@@ -808,19 +817,6 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 				list_add(vars, nvars, base);
 			}
 		}
-	}
-	/* A variable that holds addresses inside changed code gets a new copy
-	 * (its old one, read-only or not, only makes sense to the old code). */
-	for (size_t k = 1; k < o->nsyms; k++) {
-		const struct obj_symbol *s = &o->syms[k];
-		char base[256];
-
-		if (s->type != STT_OBJECT || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs || !t->plan.addr[k] ||
-		    !points_into_new_code(o, &t->plan, k))
-			continue;
-		t->plan.addr[k] = 0;
-		t->plan.load[s->shndx] = true;
-		list_add(vars, nvars, obj_base_name(s->name, base, sizeof(base)));
 	}
 	/* Functions and variables the edit removed: listed (their old code
 	 * stays where it is: nothing recompiled refers to it any more). */

@@ -76,6 +76,11 @@ const char *obj_target_name(const struct obj *o, uint32_t sym, char *buf, size_t
 bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b,
 		   bool (*moved)(void *arg, int64_t was, int64_t now), void *arg, bool *lines_moved);
 
+/* True when variable a of object x and variable b of object y have the
+ * same initialiser: bytes, and the pointers in it (targets by name, a
+ * string literal by what it says). */
+bool obj_same_data(const struct obj *x, size_t a, const struct obj *y, size_t b);
+
 /* One named type's layout, or one function's signature, in a compile
  * (enc-types.c). */
 struct type_sig {

@@ -444,3 +444,46 @@ bool obj_same_code(const struct obj *x, size_t a, const struct obj *y, size_t b,
 	}
 	return true;
 }
+
+bool obj_same_data(const struct obj *x, size_t a, const struct obj *y, size_t b)
+{
+	const struct obj_symbol *sa = &x->syms[a], *sb = &y->syms[b];
+	const struct obj_section *ca, *cb;
+	size_t i = 0, j = 0;
+
+	if (sa->shndx >= x->nsecs || sb->shndx >= y->nsecs || sa->size != sb->size)
+		return false;
+	ca = &x->secs[sa->shndx];
+	cb = &y->secs[sb->shndx];
+	if ((ca->data == NULL) != (cb->data == NULL) || sa->value + sa->size > ca->size ||
+	    sb->value + sb->size > cb->size ||
+	    (ca->data && memcmp(ca->data + sa->value, cb->data + sb->value, sa->size) != 0))
+		return false;
+	/* The relocations inside each (a pointer's initialiser), in order. */
+	for (;;) {
+		const struct obj_reloc *ra = NULL, *rb = NULL;
+		char na[256], nb[256];
+
+		while (i < ca->nrelocs && !ra) {
+			if (ca->relocs[i].offset >= sa->value && ca->relocs[i].offset < sa->value + sa->size)
+				ra = &ca->relocs[i];
+			i++;
+		}
+		while (j < cb->nrelocs && !rb) {
+			if (cb->relocs[j].offset >= sb->value && cb->relocs[j].offset < sb->value + sb->size)
+				rb = &cb->relocs[j];
+			j++;
+		}
+		if (!ra || !rb)
+			return !ra && !rb;
+		if (ra->offset - sa->value != rb->offset - sb->value || ra->type != rb->type ||
+		    strcmp(obj_target_name(x, ra->sym, na, sizeof(na)), obj_target_name(y, rb->sym, nb, sizeof(nb))) != 0)
+			return false;
+		if (const_target(x, ra->sym) || const_target(y, rb->sym)) {
+			if (!same_constant(x, ra, y, rb))
+				return false;
+		} else if (ra->addend != rb->addend) {
+			return false;
+		}
+	}
+}
