@@ -723,7 +723,7 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 	}
 	/* Functions first: a variable's binding depends on which code is new. */
 	for (size_t n = 1; n < 2 * o->nsyms; n++) {
-		size_t k = n < o->nsyms ? n : n - o->nsyms + 1;
+		size_t k = n < o->nsyms ? n : n - o->nsyms;
 		const struct obj_symbol *s = &o->syms[k];
 		const char *lookup_cu = s->bind == STB_LOCAL ? cu : NULL;
 		char base[256];
