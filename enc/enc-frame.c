@@ -72,6 +72,8 @@ static int why(char **reason, const char *fmt, ...)
 struct fvar {
 	char name[64];   /* as in the source */
 	long long off;   /* DW_OP_fbreg offset from the CFA */
+	int reg;         /* or the register that holds it (DWARF number; gcc -O0 keeps a
+			  * `register` variable in a callee-saved one), else -1 */
 	size_t size;     /* bytes */
 	char type[128];  /* the type's name, to compare */
 	int decl_line;   /* its declaration's line (0: unknown) */
@@ -163,8 +165,9 @@ static int collect_vars(Dwarf_Die *die, const char *path, struct fview *v, char 
 				return why(reason, "'%s' has a location list or no location", name);
 			if (ops[0].atom == DW_OP_addr)
 				continue; /* a function-static variable */
-			if (nops != 1 || ops[0].atom != DW_OP_fbreg)
-				return why(reason, "'%s' is not a plain frame slot (a VLA or a register?)", name);
+			if (nops != 1 || !(ops[0].atom == DW_OP_fbreg || (ops[0].atom >= DW_OP_reg0 &&
+			    ops[0].atom <= DW_OP_reg15) || (ops[0].atom == DW_OP_regx && ops[0].number <= 15)))
+				return why(reason, "'%s' is not in a frame slot or a register (a VLA?)", name);
 			nv = realloc(v->vars, (v->nvars + 1) * sizeof(*nv));
 			if (!nv)
 				return -ENOMEM;
@@ -172,7 +175,9 @@ static int collect_vars(Dwarf_Die *die, const char *path, struct fview *v, char 
 			nv = &v->vars[v->nvars++];
 			memset(nv, 0, sizeof(*nv));
 			snprintf(nv->name, sizeof(nv->name), "%s", name);
-			nv->off = (long long)ops[0].number;
+			nv->reg = ops[0].atom == DW_OP_fbreg ? -1 : ops[0].atom == DW_OP_regx ? (int)ops[0].number
+										 : ops[0].atom - DW_OP_reg0;
+			nv->off = nv->reg < 0 ? (long long)ops[0].number : 0;
 			if (dwarf_formref_die(dwarf_attr(&child, DW_AT_type, &attr), &t))
 				dwarf_aggregate_size(&t, &sz);
 			nv->size = sz;
@@ -235,6 +240,34 @@ static int fview_open(struct fview *v, const char *path, const char *name, char 
 	if (!found)
 		return why(reason, "%s() is not in %s", name, path);
 	return collect_vars(&v->func, "", v, reason);
+}
+
+/* Reads variable x of the top frame (whose CFA is cfa): size bytes from its
+ * slot, or the low ones of its register. */
+static int var_get(struct dbg *dbg, const struct fvar *x, uint64_t cfa, void *out, size_t size)
+{
+	uint64_t v;
+
+	if (x->reg < 0)
+		return dbg_read(dbg, cfa + (uint64_t)x->off, out, size);
+	if (size > sizeof(v) || dbg_reg_get(dbg, (unsigned)x->reg, &v) < 0)
+		return -EINVAL;
+	memcpy(out, &v, size);
+	return 0;
+}
+
+/* Writes variable x of the top frame (a register gets the value
+ * zero-extended, as gcc reads only its low bytes). */
+static int var_set(struct dbg *dbg, const struct fvar *x, uint64_t cfa, const void *in, size_t size)
+{
+	uint64_t v = 0;
+
+	if (x->reg < 0)
+		return dbg_write(dbg, cfa + (uint64_t)x->off, in, size);
+	if (size > sizeof(v))
+		return -EINVAL;
+	memcpy(&v, in, size);
+	return dbg_reg_set(dbg, (unsigned)x->reg, v);
 }
 
 /* True when the block that declares x holds the address at (layout). */
@@ -730,7 +763,8 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 			err = why(reason, "the type of '%s' changed", nv->name);
 			goto out;
 		}
-		if (dbg_read(dbg, cfa + (uint64_t)ov->off, vals[i], nv->size) < 0) {
+		if (ov->reg >= 0 || nv->reg >= 0 ? nv->size > 8 || var_get(dbg, ov, cfa, vals[i], nv->size) < 0
+					       : dbg_read(dbg, cfa + (uint64_t)ov->off, vals[i], nv->size) < 0) {
 			err = why(reason, "cannot read '%s'", nv->name);
 			goto out;
 		}
@@ -739,7 +773,7 @@ int frame_move(struct dbg *dbg, const struct frame_job *job, struct frame_result
 		for (size_t i = 0; i < b.nvars; i++) {
 			if (var_live(&b.vars[i], at) != (pass == 1))
 				continue;
-			if (dbg_write(dbg, cfa + (uint64_t)b.vars[i].off, vals[i], b.vars[i].size) < 0) {
+			if (var_set(dbg, &b.vars[i], cfa, vals[i], b.vars[i].size) < 0) {
 				/* Too late to refuse cleanly: say so. */
 				err = why(reason, "cannot write '%s' in the new frame", b.vars[i].name);
 				goto out;
