@@ -24,6 +24,7 @@ void ui_say(struct ui *ui, bool error, const char *fmt, ...)
 	free(ui->message);
 	ui->message = s;
 	ui->message_error = error;
+	ui->message_kept = error;
 	ui->dirty = true;
 }
 
@@ -68,6 +69,7 @@ void ui_run_line(struct ui *ui, const char *line)
 
 	ui_edit_typing_end(ui);
 	sscanf(line, "%31s", word);
+	ui->jumped = strcmp(word, "goto") == 0 || strncmp(word, "search", 6) == 0;
 	if (!keeps_selection(word, ui->sel_mark))
 		ui->sel = ui->sel_mark = false;
 	view_save(ui);

@@ -73,6 +73,10 @@ static void on_event(const struct bus_event *ev, void *arg)
 	case EV_INFERIOR_STOPPED:
 		ui->stops++;
 		ui->follow = true;
+		/* Typing into the program's terminal, and it stopped: the keys
+		 * go to the source it stopped in (they would wait in its input). */
+		if (ui->focus == PANE_OUTPUT)
+			ui_focus(ui, PANE_EDITOR);
 		break;
 	case EV_FRAME_REMAPPED: {
 		const struct ev_frame_remapped *e = ev->payload;
@@ -249,15 +253,17 @@ static void var_add(struct ui *ui, const char *name, const char *expr, const cha
 	if (value[0] == '{') {
 		add_parts(ui, expr, value, depth + 1);
 	} else {
-		char *star = NULL, *out = NULL, *err = NULL;
+		char *star = NULL, *shown = NULL, *out = NULL, *err = NULL;
 
-		if (asprintf(&star, "*%s", expr) >= 0) {
+		/* Shown as *NAME ("*next"), read as *EXPR ("*(*p).next"). */
+		if (asprintf(&star, "*%s", expr) >= 0 && asprintf(&shown, "*%s", name) >= 0) {
 			if (dbg_eval(ui->app->dbg, star, &out, &err) == 0)
-				var_add(ui, star, star, out, depth + 1, false);
+				var_add(ui, shown, star, out, depth + 1, false);
 			else
-				var_add(ui, star, star, err ? err : "?", depth + 1, false);
+				var_add(ui, shown, star, err ? err : "?", depth + 1, false);
 		}
 		free(star);
+		free(shown);
 		free(out);
 		free(err);
 	}

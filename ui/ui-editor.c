@@ -94,10 +94,17 @@ void ui_editor_scroll(struct ui *ui)
 		ui->top = lines + 1 > rows ? lines + 1 - rows : 1;
 	if (ui->top < 1)
 		ui->top = 1;
-	if (line < ui->top)
+	/* A jump out of sight shows the line with what is around it; a move
+	 * past an edge scrolls no more than it needs. */
+	if (ui->jumped && (line < ui->top || line >= ui->top + rows))
+		ui->top = line > rows / 3 ? line - rows / 3 : 1;
+	else if (line < ui->top)
 		ui->top = line;
 	else if (line >= ui->top + rows)
 		ui->top = line - rows + 1;
+	ui->jumped = false;
+	if (ui->top + rows > lines + 1)
+		ui->top = lines + 1 > rows ? lines + 1 - rows : 1;
 	buf_line_span(v->buf, line, &start, &end);
 	buf_columns(v->buf, start + v->col - 1 > end ? end : start + v->col - 1, TAB_WIDTH, &chars, &cells);
 	/* Only the cursor line scrolls sideways (as nano does, and Emacs with
@@ -157,7 +164,6 @@ bool ui_editor_goto(struct ui *ui, const char *path, int line)
 	struct app *app = ui->app;
 	struct buffer *buf = NULL;
 	char *err = NULL;
-	size_t rows = ui->text_rows > 0 ? (size_t)ui->text_rows : 10;
 
 	for (size_t i = 0; i < app->nbufs && !buf; i++)
 		if (same_file(buf_path(app->bufs[i]), path))
@@ -183,9 +189,7 @@ bool ui_editor_goto(struct ui *ui, const char *path, int line)
 		line = (int)buf_line_count(buf);
 	app->view.line = (size_t)line;
 	app->view.col = 1;
-	/* Out of sight: put it a third of the way down. */
-	if ((size_t)line < ui->top || (size_t)line >= ui->top + rows)
-		ui->top = (size_t)line > rows / 3 ? (size_t)line - rows / 3 : 1;
+	ui->jumped = true; /* out of sight, it is shown a third of the way down */
 	ui->dirty = true;
 	return true;
 }

@@ -174,6 +174,7 @@ struct ui_prompt {
 	size_t cur;               /* cursor, a byte offset into text */
 	size_t hist;              /* position in the history while browsing */
 	size_t from_line, from_col; /* find: where the search started */
+	bool wrapped;             /* find: the match shown is past the end, from the top */
 	char **matches;           /* completion: the candidates (owned) */
 	size_t nmatches, match;   /* how many, the one shown */
 	size_t word;              /* completion: offset of the word completed */
@@ -190,6 +191,7 @@ struct ui_diag {
 	char *file;     /* path as the compiler gave it (owned) */
 	int line, col;  /* position */
 	bool error;     /* error (else warning or note) */
+	bool apply;     /* from a refused apply (goes at the next apply) */
 	char *text;     /* "file:line:col: severity: message" (owned) */
 };
 
@@ -219,6 +221,7 @@ struct ui {
 	int cy, cx;                 /* where the terminal's cursor goes, or cy < 0: hidden */
 	char *message;              /* the latest message's text (owned), or NULL */
 	bool message_error;         /* it is an error (drawn in the error style) */
+	bool message_kept;          /* an error no key was pressed since: other messages wait */
 
 	/* panes */
 	struct ui_pane panes[PANE__COUNT]; /* every pane's place */
@@ -233,6 +236,7 @@ struct ui {
 	const struct buffer *shown; /* the buffer top and left belong to */
 	struct ui_bufview *views;   /* saved cursors of the other buffers */
 	size_t nviews;              /* how many */
+	bool jumped;                /* the cursor jumped (goto, search): out of sight, show it a third down */
 	bool sel;                   /* a selection is active */
 	bool sel_mark;              /* it was started with Ctrl-Space (moves extend it) */
 	size_t sel_anchor;          /* its fixed end, a byte offset */

@@ -536,6 +536,7 @@ void ui_keys_read(struct ui *ui)
 			if (!ui->help && ui->prompt.kind == PROMPT_NONE)
 				ui_mouse(ui);
 		} else {
+			ui->message_kept = false;
 			on_key(ui, key);
 		}
 	}

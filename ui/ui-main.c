@@ -63,8 +63,14 @@ static void on_message(const struct bus_event *ev, void *arg)
 
 	if (ev->type == EV_MESSAGE) {
 		const struct ev_message *m = ev->payload;
+		bool error = m->level && strcmp(m->level, "error") == 0;
 
-		ui_say(ui, m->level && strcmp(m->level, "error") == 0, "%s", m->text ? m->text : "");
+		/* An error stays until a key is pressed: what follows it (where
+		 * a refused apply's stop was, say) would hide it at once. */
+		if (error || !ui->message_kept)
+			ui_say(ui, error, "%s", m->text ? m->text : "");
+		else
+			ui->dirty = true;
 	} else if (ev->type == EV_COMMAND_FAILED) {
 		const struct ev_command_failed *f = ev->payload;
 

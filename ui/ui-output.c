@@ -136,17 +136,67 @@ static void diags_clear(struct ui *ui)
 	ui->ndiags = 0;
 }
 
-static void diag_add(struct ui *ui, const char *file, int line, int col, bool error, const char *text)
+static struct ui_diag *diag_add(struct ui *ui, const char *file, int line, int col, bool error, const char *text)
 {
 	struct ui_diag *d = realloc(ui->diags, (ui->ndiags + 1) * sizeof(*d));
 
 	if (!d)
-		return;
+		return NULL;
 	ui->diags = d;
 	d[ui->ndiags] = (struct ui_diag){ .file = file ? strdup(file) : NULL, .line = line, .col = col,
 					  .error = error, .text = strdup(text) };
-	if (d[ui->ndiags].text)
-		ui->ndiags++;
+	if (!d[ui->ndiags].text) {
+		free(d[ui->ndiags].file);
+		return NULL;
+	}
+	return &d[ui->ndiags++];
+}
+
+/* The rows a refused apply left: the next apply's outcome replaces them. */
+static void apply_diags_clear(struct ui *ui)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ui->ndiags; i++) {
+		if (ui->diags[i].apply) {
+			free(ui->diags[i].file);
+			free(ui->diags[i].text);
+		} else {
+			ui->diags[n++] = ui->diags[i];
+		}
+	}
+	ui->ndiags = n;
+}
+
+/* A refused apply's reason, one row per line that says something: its
+ * first line, and the compiler's "FILE:LINE:COL: SEVERITY: MESSAGE" lines
+ * (Enter goes to them; the source excerpts under them are left out). */
+static void apply_diags_add(struct ui *ui, const char *reason)
+{
+	for (const char *l = reason, *nl; l && *l; l = nl ? nl + 1 : NULL) {
+		char *text, file[4096], sev[16];
+		int line = 0, col = 0, used = 0;
+		struct ui_diag *d;
+
+		nl = strchr(l, '\n');
+		if (!(text = strndup(l, nl ? (size_t)(nl - l) : strlen(l))))
+			return;
+		if (l == reason)
+			d = diag_add(ui, NULL, 0, 0, true, text);
+		else if (sscanf(text, "%4095[^:]:%d:%d: %15[a-z ]:%n", file, &line, &col, sev, &used) == 4 && used) {
+			char *shown = NULL;
+
+			/* Named as the build's diagnostics are: from the project. */
+			if (asprintf(&shown, "%s%s", ui_display_name(ui, file), text + strlen(file)) < 0)
+				shown = NULL;
+			d = diag_add(ui, file, line, col, strstr(sev, "error") != NULL, shown ? shown : text);
+			free(shown);
+		} else
+			d = NULL;
+		if (d)
+			d->apply = true;
+		free(text);
+	}
 }
 
 static void on_event(const struct bus_event *ev, void *arg)
@@ -172,6 +222,10 @@ static void on_event(const struct bus_event *ev, void *arg)
 			 name ? name + 1 : e->program ? e->program : "program", (long long)e->pid);
 		out_note(ui, text);
 		ui->out_follow = true;
+		/* The last apply was to the process before. */
+		free(ui->apply_state);
+		ui->apply_state = NULL;
+		apply_diags_clear(ui);
 		break;
 	}
 	case EV_INFERIOR_EXITED: {
@@ -240,6 +294,7 @@ static void on_event(const struct bus_event *ev, void *arg)
 				 ui->moved_from, ui->moved_to);
 		set_state(&ui->apply_state, "applied upd%03lld%s%s", (long long)e->generation, moved,
 			  ui->apply_guess == (long long)e->generation ? ", line guessed by a diff" : "");
+		apply_diags_clear(ui);
 		ui->moved_from = ui->moved_to = 0;
 		break;
 	}
@@ -247,7 +302,8 @@ static void on_event(const struct bus_event *ev, void *arg)
 		const struct ev_enc_rejected *e = ev->payload;
 
 		set_state(&ui->apply_state, "apply refused");
-		diag_add(ui, NULL, 0, 0, true, e->reason ? e->reason : "apply refused");
+		apply_diags_clear(ui);
+		apply_diags_add(ui, e->reason ? e->reason : "apply refused");
 		break;
 	}
 	default:

@@ -69,6 +69,7 @@ void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind, const char *text)
 	pr->hist = ui->nhistory;
 	pr->from_line = v->line;
 	pr->from_col = v->col;
+	pr->wrapped = false;
 	if (kind == PROMPT_FIND)
 		ui->search_hl = true;
 	ui->dirty = true;
@@ -147,6 +148,7 @@ static void find_update(struct ui *ui)
 	}
 	v->line = pr->from_line;
 	v->col = pr->from_col;
+	pr->wrapped = false;
 	if (!pr->len)
 		return;
 	lines = buf_line_count(v->buf);
@@ -173,6 +175,9 @@ static void find_update(struct ui *ui)
 		if (hit) {
 			v->line = l;
 			v->col = (size_t)(hit - line) + 1;
+			ui->jumped = true;
+			/* Said when the search ends (the prompt hides messages). */
+			pr->wrapped = l < pr->from_line || (l == pr->from_line && i > 0);
 			free(line);
 			return;
 		}
@@ -316,6 +321,8 @@ void ui_prompt_key(struct ui *ui, int key)
 			/* display, print x = 3, set var...: the locals and
 			 * watches are read again (keys' commands change none). */
 			ui->vars_stale = true;
+		} else if (pr->wrapped) {
+			ui_say(ui, false, "search wrapped around the file");
 		}
 		free(line);
 		return;

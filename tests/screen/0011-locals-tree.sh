@@ -90,8 +90,8 @@ keys Enter
 wait_for '^  \+ next = 0x[0-9a-f]+$' || fail "tri.next (a pointer to sq) cannot be opened"
 choose '^  \+ next = '
 keys Enter
-wait_for '^    \+ \*tri\.next = \{name = 0x[0-9a-f]+ "square"' || fail "opening tri.next does not show *tri.next (sq)"
-choose '^    \+ \*tri\.next = '
+wait_for '^    \+ \*next = \{name = 0x[0-9a-f]+ "square"' || fail "opening tri.next does not show *next (sq)"
+choose '^    \+ \*next = '
 keys Enter
 wait_for '^      \+ corner = \{a = 1, b = 2\}$' || fail "opening *tri.next does not show its members"
 choose '^      \+ corner = \{a = 1, b = 2\}$'
