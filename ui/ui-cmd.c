@@ -28,6 +28,24 @@ void ui_say(struct ui *ui, bool error, const char *fmt, ...)
 	ui->dirty = true;
 }
 
+char *ui_quote(const char *s)
+{
+	char *q = malloc(2 * strlen(s) + 3), *o = q;
+
+	if (!q)
+		return NULL;
+	*o++ = '"';
+	for (; *s; s++) {
+		/* Inside "...", cmd_split takes \" and \\ for " and \. */
+		if (*s == '"' || *s == '\\' || *s == '$' || *s == '`')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return q;
+}
+
 /* Remembers the cursor and scroll of the buffer shown. */
 static void view_save(struct ui *ui)
 {

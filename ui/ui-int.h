@@ -307,6 +307,8 @@ struct ui {
 	/* file tree */
 	char **files;               /* the project's files, relative, sorted (owned) */
 	size_t nfiles;              /* how many */
+	char **folded;              /* folders closed in the tree ("src/lib"), owned */
+	size_t nfolded;             /* how many */
 };
 
 /*
@@ -469,6 +471,9 @@ int ui_cmd_exec(void *arg, struct cmd_ctx *ctx, int argc, char **argv);
 int ui_mouse_set(struct ui *ui, bool on);
 /* Runs a command line as a key does (failures show in the status line). */
 void ui_run_line(struct ui *ui, const char *line);
+/* s as one word of a command line: in double quotes, escaped (caller
+ * frees); NULL without memory. */
+char *ui_quote(const char *s);
 /* Sets the status line's message. */
 void ui_say(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -365,7 +365,7 @@ static void run_binding(struct ui *ui, const struct ui_binding *b)
 	if (!line)
 		return;
 	for (const char *p = b->line; *p; p++) {
-		char part[64];
+		char part[64], *quoted = NULL;
 		const char *add = part;
 		size_t len;
 
@@ -373,7 +373,9 @@ static void run_binding(struct ui *ui, const struct ui_binding *b)
 			part[0] = *p;
 			part[1] = '\0';
 		} else if (*++p == 'f') {
-			add = v->buf ? buf_path(v->buf) : "";
+			/* Quoted: a path may hold a blank ("go %f:%l"). */
+			quoted = v->buf ? ui_quote(buf_path(v->buf)) : NULL;
+			add = quoted ? quoted : "";
 		} else if (*p == 'l' || *p == 'c') {
 			snprintf(part, sizeof(part), "%zu", *p == 'l' ? v->line : v->col);
 		} else {
@@ -385,6 +387,7 @@ static void run_binding(struct ui *ui, const struct ui_binding *b)
 			char *l = realloc(line, cap = 2 * (n + len + 1));
 
 			if (!l) {
+				free(quoted);
 				free(line);
 				return;
 			}
@@ -392,6 +395,7 @@ static void run_binding(struct ui *ui, const struct ui_binding *b)
 		}
 		memcpy(line + n, add, len);
 		n += len;
+		free(quoted);
 	}
 	line[n] = '\0';
 	ui_run_line(ui, line);

@@ -6,7 +6,8 @@
 # apply refused for a compile error while the program runs keeps its error
 # on the status line (not where the program was interrupted), lists the
 # compiler's errors in Problems (Enter goes to one), and the next apply
-# clears them; a new run forgets the last process's apply.
+# clears them; a new run forgets the last process's apply; the file tree's
+# folders fold and open, and a file whose name has a blank opens.
 set -u
 SIZE=120x36
 source "$SRC/tests/screen/lib.bash"
@@ -38,7 +39,9 @@ int main(void)
 	return 0;
 }
 C
-for ((i = 1; i <= 300; i++)); do echo "int v_$i = $i;"; done > "$dir/table.c"
+mkdir -p "$dir/lib"
+for ((i = 1; i <= 300; i++)); do echo "int v_$i = $i;"; done > "$dir/lib/table.c"
+echo '/* notes, not compiled */' > "$dir/lib/odd name.h"
 
 # first_line: the line number on the editor's first text row.
 first_line() { t capture-pane -p | sed -n 2p | sed -E 's/^[^│]*│.? *([0-9]+) .*/\1/'; }
@@ -48,22 +51,42 @@ row_of() { t capture-pane -p | grep -nE "│.? +$1 " | head -n 1 | cut -d: -f1; 
 start_server
 start_encide answer "$dir"
 
-# Jumps: Ctrl-G 200 in table.c, then a search that wraps to line 100.
-keys C-e
-type_text "open table.c"
+# The tree: lib/ folds and opens; a file with a blank in its name opens.
+keys C-k 1 Home
+wait_for '│?- lib/' || fail "the tree does not show the folder lib/ open"
+wait_for '^ +table\.c ' || fail "the tree does not show lib/table.c"
 keys Enter
-wait_for '^ table\.c 1:1 ' || fail "Ctrl-E open table.c: not shown"
+wait_for '^\+ lib/' || fail "Enter on lib/ did not fold it"
+wait_gone '^ +table\.c ' || fail "folding lib/ did not hide its files"
+keys Right
+wait_for '^ +table\.c ' || fail "Right did not open lib/ again"
+keys Down
+wait_for '^ +odd name\.h' || fail "the tree does not show 'odd name.h'"
+keys Enter
+wait_for '^ lib/odd name\.h 1:1 ' || fail "Enter on 'odd name.h' did not open it"
+keys C-k 1 Left
+wait_for '^- lib/' || fail "Left on a file did not go to its folder"
+keys Left
+wait_for '^\+ lib/' || fail "Left on an open folder did not fold it"
+keys Right
+pass "the tree's folder folds and opens (Enter, Left, Right); 'odd name.h' opens"
+
+# Jumps: Ctrl-G 200 in table.c, then a search that wraps to line 100.
+keys C-k 2 C-e
+type_text "open lib/table.c"
+keys Enter
+wait_for '^ lib/table\.c 1:1 ' || fail "Ctrl-E open lib/table.c: not shown"
 keys C-g
 type_text 200
 keys Enter
-wait_for '^ table\.c 200:1 ' || fail "Ctrl-G 200: the cursor is not on line 200"
+wait_for '^ lib/table\.c 200:1 ' || fail "Ctrl-G 200: the cursor is not on line 200"
 top=$(first_line) row=$(row_of 200)
 ((row - 2 >= 5 && row - 2 <= 12)) || fail "Ctrl-G 200: line 200 is on text row $((row - 2)) (first line $top), not about a third down"
 pass "Ctrl-G 200 shows line 200 a third of the way down (text row $((row - 2)))"
 keys C-f
 type_text "v_100 ="
 keys Enter
-wait_for '^ table\.c 100:5 ' || fail "find 'v_100 =' from line 200 did not wrap to line 100"
+wait_for '^ lib/table\.c 100:5 ' || fail "find 'v_100 =' from line 200 did not wrap to line 100"
 wait_for 'search wrapped around the file' || fail "the search wrapped without saying so"
 row=$(row_of 100)
 ((row - 2 >= 5 && row - 2 <= 12)) || fail "the match on line 100 is on text row $((row - 2)), not about a third down"
