@@ -632,6 +632,10 @@ static bool breaks_key(struct ui *ui, struct ui_pane *p, int key)
 		ui_editor_goto(ui, bps[p->sel].file, bps[p->sel].line);
 		ui_focus(ui, PANE_EDITOR);
 		return true;
+	} else if (key == '\r') {
+		ui_say(ui, false, "breakpoint %d (%s) has no line yet: it is placed when the program runs",
+		       bps[p->sel].id, bps[p->sel].location ? bps[p->sel].location : "?");
+		return true;
 	} else {
 		return ui_list_key(ui, p, key);
 	}
