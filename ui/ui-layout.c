@@ -26,7 +26,7 @@
 #include "ui/ui-int.h"
 
 #define TAB_WIDTH 8
-#define MIN_EDITOR_COLS 40 /* side columns go before the editor gets narrower */
+#define MIN_EDITOR_COLS 50 /* side columns go before the editor gets narrower */
 #define MIN_EDITOR_ROWS 8  /* the bottom row goes before the editor gets shorter */
 
 const struct ui_pane_type *const ui_pane_types[PANE__COUNT] = {
@@ -206,8 +206,18 @@ void ui_layout(struct ui *ui)
 	bh = clamp(H / 4 + ui->bottom_h, 3, H);
 	for (size_t i = 0; i < 4; i++)
 		right |= !ui->panes[right_ids[i]].hidden;
+	left = !ui->panes[PANE_TREE].hidden;
+	/* Too narrow for both side columns: the file tree goes first (the
+	 * debugger's panes matter more while debugging), unless it has the
+	 * keyboard; then the other one. */
+	if ((left || right) && W - (right ? rw + 1 : 0) - (left ? lw + 1 : 0) < MIN_EDITOR_COLS) {
+		if (ui->focus == PANE_TREE)
+			right = false;
+		else
+			left = false;
+	}
 	right = right && W - rw - 1 >= MIN_EDITOR_COLS;
-	left = !ui->panes[PANE_TREE].hidden && W - (right ? rw + 1 : 0) - lw - 1 >= MIN_EDITOR_COLS;
+	left = left && W - (right ? rw + 1 : 0) - lw - 1 >= MIN_EDITOR_COLS;
 	bottom = (!ui->panes[PANE_OUTPUT].hidden || !ui->panes[PANE_PROBLEMS].hidden) &&
 		 H - bh >= MIN_EDITOR_ROWS;
 	top_h = bottom ? H - bh : H;

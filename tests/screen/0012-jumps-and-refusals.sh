@@ -7,7 +7,9 @@
 # on the status line (not where the program was interrupted), lists the
 # compiler's errors in Problems (Enter goes to one), and the next apply
 # clears them; a new run forgets the last process's apply; the file tree's
-# folders fold and open, and a file whose name has a blank opens.
+# folders fold and open, and a file whose name has a blank opens; at 80x24
+# the file tree gives its columns to the editor and the debugger's panes,
+# and comes back (in the debugger's place) when it gets the keyboard.
 set -u
 SIZE=120x36
 source "$SRC/tests/screen/lib.bash"
@@ -159,6 +161,17 @@ keys C-k c
 wait_for 'answer started' || fail "C-k c did not start the program again"
 wait_gone 'applied upd001' || fail "the status line still says 'applied upd001' for the new process"
 pass "a new run forgets the last process's apply"
+
+# 80x24: the editor keeps 50 columns; the tree goes first.
+t resize-window -x 80 -y 24
+wait_gone '^ Files ' || fail "80x24: the file tree is still shown"
+wait_for '│ Call stack' || fail "80x24: the call stack is not shown"
+keys C-k 1
+wait_for '^ Files ' || fail "80x24: C-k 1 did not show the file tree"
+wait_gone 'Call stack' || fail "80x24: with the tree shown, the debugger's column should give way"
+keys C-k 2
+wait_for '│ Call stack' || fail "80x24: C-k 2 did not bring the debugger's column back"
+pass "80x24: the tree gives way to the editor and the debugger's panes, and comes back with the keyboard"
 
 keys C-k x C-q
 check_restored answer 0
