@@ -97,85 +97,109 @@ static bool defines_main(const char *path)
 	return found;
 }
 
-/* The better of two files defining main: the one named after the target,
- * or the one whose name begins the project's ("lua.c" in lua-5.4, not
- * "luac.c"). */
-static bool better_main(const char *path, const char *best, const char *target, const char *project)
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* How well a file that defines main fits as the one to open: named after
+ * the target (3), main.c (2), its name beginning the project's ("lua.c" in
+ * lua-5.4, not "luac.c": 1), else 0. */
+static int main_score(const char *path, const char *target, const char *project)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t len = strlen(base) - 2; /* without ".c" */
 
-	if (!best)
-		return true;
 	if (target && strlen(target) == len && strncmp(base, target, len) == 0)
-		return true;
-	return !target && strncmp(project, base, len) == 0 && !(project[len] >= 'a' && project[len] <= 'z');
+		return 3;
+	if (strcmp(base, "main.c") == 0)
+		return 2;
+	if (strncmp(project, base, len) == 0 && !(project[len] >= 'a' && project[len] <= 'z'))
+		return 1;
+	return 0;
 }
 
-/* Files defining main one folder below the top (src/lua.c): the TUs a
- * build recorded, else the .c files of each subfolder. */
-static char *main_below(const struct app *app)
+/* Keeps in *best (owned) the better of it and path, a file defining main
+ * (an earlier one wins a tie: callers go in sorted order). */
+static void consider_main(const struct app *app, const char *path, char **best, int *best_score)
 {
 	const struct project *proj = app->project;
-	const char *target = project_target(proj), *name = project_name(proj);
-	char *best = NULL;
-	DIR *d;
-	struct dirent *de;
+	int score;
 
-	for (size_t i = 0; i < project_tu_count(proj); i++) {
-		const char *f = project_tu_file(proj, i);
+	if (!defines_main(path))
+		return;
+	score = main_score(path, project_target(proj), project_name(proj));
+	if (*best && score <= *best_score)
+		return;
+	free(*best);
+	*best = strdup(path);
+	*best_score = score;
+}
 
-		if (defines_main(f) && better_main(f, best, target, name)) {
-			free(best);
-			best = strdup(f);
-		}
-	}
-	if (best || !(d = opendir(project_dir(proj))))
-		return best;
-	while ((de = readdir(d))) {
-		char *sub;
-		DIR *sd;
-		struct dirent *se;
+/* The .c files one folder below the top (src/lua.c), sorted. */
+static size_t sources_below(const char *dir, char ***out)
+{
+	DIR *d = opendir(dir), *sd;
+	struct dirent *de, *se;
+	char **v = NULL, *sub, *f, **nv;
+	size_t n = 0;
 
-		if (de->d_name[0] == '.' || asprintf(&sub, "%s/%s", project_dir(proj), de->d_name) < 0)
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
 			continue;
 		if ((sd = opendir(sub))) {
 			while ((se = readdir(sd))) {
 				size_t len = strlen(se->d_name);
-				char *f;
 
 				if (len < 3 || strcmp(se->d_name + len - 2, ".c") != 0 ||
 				    asprintf(&f, "%s/%s", sub, se->d_name) < 0)
 					continue;
-				if (defines_main(f) && better_main(f, best, target, name)) {
-					free(best);
-					best = f;
-				} else {
+				if (!(nv = realloc(v, (n + 1) * sizeof(*v)))) {
 					free(f);
+					continue;
 				}
+				v = nv;
+				v[n++] = f;
 			}
 			closedir(sd);
 		}
 		free(sub);
 	}
-	closedir(d);
-	return best;
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_path);
+	*out = v;
+	return n;
 }
 
 char *app_main_file(const struct app *app)
 {
+	const struct project *proj = app->project;
+	char *best = NULL, **below;
+	int score = 0;
 	size_t n;
-	char *below;
 
-	if (!app->project)
+	if (!proj)
 		return NULL;
-	n = project_source_count(app->project);
+	/* At the top first; else the TUs a build recorded; else one folder down. */
+	n = project_source_count(proj);
 	for (size_t i = 0; i < n; i++)
-		if (defines_main(project_source(app->project, i)))
-			return strdup(project_source(app->project, i));
-	if ((below = main_below(app)))
-		return below;
-	return n ? strdup(project_source(app->project, 0)) : NULL;
+		consider_main(app, project_source(proj, i), &best, &score);
+	for (size_t i = 0; !best && i < project_tu_count(proj); i++)
+		consider_main(app, project_tu_file(proj, i), &best, &score);
+	if (!best) {
+		size_t nb = sources_below(project_dir(proj), &below);
+
+		for (size_t i = 0; i < nb; i++) {
+			consider_main(app, below[i], &best, &score);
+			free(below[i]);
+		}
+		free(below);
+	}
+	if (!best && n)
+		best = strdup(project_source(proj, 0));
+	return best;
 }
 
 int app_save_modified(struct app *app, char **errmsg)

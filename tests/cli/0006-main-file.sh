@@ -1,4 +1,5 @@
-# encide opens the file that defines main: at the top of the project, else
+# encide opens the file that defines main (main.c, or the one named after
+# the target, first): at the top of the project, else
 # one folder down (src/), where the one named like the project wins over
 # the project's other programs (lua-5.4's src/lua.c, not src/luac.c).
 . "$(dirname "$0")/lib.bash"
@@ -20,3 +21,11 @@ printf 'int main(void) { return 0; }\n' >"$tmp/widget-2.0/top.c"
 "$ENCIDE" --batch -x "$tmp/s.enc" "$tmp/widget-2.0" >"$tmp/out" 2>"$tmp/err" || fail "encide failed: $(cat "$tmp/err")"
 grep -q '"path":"[^"]*/widget-2.0/top.c"' "$tmp/out" || fail "opened: $(grep FILE_OPENED "$tmp/out")"
 pass "a main at the top comes first"
+
+# At the top, main.c wins over other programs' files (less: main.c, not
+# lessecho.c, which comes first in the folder).
+printf 'int main(void) { return 3; }\n' >"$tmp/widget-2.0/main.c"
+printf 'int main(void) { return 4; }\n' >"$tmp/widget-2.0/aecho.c"
+"$ENCIDE" --batch -x "$tmp/s.enc" "$tmp/widget-2.0" >"$tmp/out" 2>"$tmp/err" || fail "encide failed: $(cat "$tmp/err")"
+grep -q '"path":"[^"]*/widget-2.0/main.c"' "$tmp/out" || fail "opened: $(grep FILE_OPENED "$tmp/out")"
+pass "main.c before the other programs at the top"
