@@ -4,11 +4,12 @@
 # program goes on in its new code. The second attaches to the same
 # process, is told which generation it runs, applies on top of it and
 # reverts both: the program's own code runs again. Every step is checked
-# in what the program prints.
+# in what the program prints. The program's file has over a hundred
+# sections (the record's line for its region is long).
 . "$(dirname "$0")/lib.bash"
 
 mkdir -p "$tmp/project" "$tmp/state"
-cp "$SRC/tests/fixtures/enc-running/beat.c" "$tmp/project/"
+cp "$SRC/tests/fixtures/enc-reattach/beat.c" "$tmp/project/"
 export ENCIDE_STATE_DIR=$tmp/state
 pid=
 cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"; }
