@@ -3,7 +3,10 @@
  * compile gets the EnC profile (their -O2 dropped), its exact command is
  * appended to $ENCIDE_CC_LOG as one JSON line, and the real compiler is
  * exec'd in place: no shell, no second process. Anything else (a link, a
- * --version probe) runs unchanged, links recorded too.
+ * --version probe) runs unchanged, links recorded too. A command that
+ * compiles and links at once ("cc -o prog a.c b.c", sqlite's shell) is
+ * taken apart: each source is compiled alone in the profile (recorded,
+ * into encide's state directory), then the objects are linked.
  *
  *   encide-cc gcc ARGS...   launcher form: the compiler is the first word
  *   encide-cc ARGS...       CC form: the compiler is $ENCIDE_REAL_CC or cc
@@ -14,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -68,6 +73,83 @@ static bool is_compiler(const char *word)
 	return strstr(base, "cc") || strstr(base, "clang") || strstr(base, "c99") || strstr(base, "tcc");
 }
 
+extern char **environ;
+
+/* The depfile hint for an object: in depdir, named by its absolute path. */
+static char *dep_hint_for(const char *depdir, const char *obj)
+{
+	char cwd[PATH_MAX], *abs, *hint = NULL;
+
+	if (!depdir || !*depdir || !getcwd(cwd, sizeof(cwd)) || !(abs = build_path_abs(cwd, obj)))
+		return NULL;
+	if (asprintf(&hint, "%s/%016llx.d", depdir, (unsigned long long)build_fnv(BUILD_FNV0, abs, strlen(abs))) < 0)
+		hint = NULL;
+	free(abs);
+	return hint;
+}
+
+/* Compiles each source of the compile-and-link command *cmd alone, in the
+ * profile (recorded), and replaces *cmd with the link of the objects.
+ * 0, or the exit status to leave with. */
+static int compile_apart(char ***cmd, const char *log, const char *depdir, const char *output)
+{
+	size_t n = build_cmd_nsources(*cmd);
+	char **objs = calloc(n + 1, sizeof(*objs)), **link = NULL, cwd[PATH_MAX];
+	const char *base = output ? (strrchr(output, '/') ? strrchr(output, '/') + 1 : output) : "a.out";
+	int status = 1;
+
+	if (!objs || !getcwd(cwd, sizeof(cwd)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char **c = NULL, **prof = NULL, *hint = NULL, *depfile = NULL, *where = NULL;
+		const char *src;
+		pid_t pid;
+		int st = 0, err;
+
+		/* Objects go where encide keeps its own files, not in the
+		 * project's tree; else beside the output. */
+		if (asprintf(&where, "%s%s%016llx", depdir && *depdir ? depdir : "", depdir && *depdir ? "/" : ".",
+			     (unsigned long long)build_fnv(BUILD_FNV0, cwd, strlen(cwd))) < 0 ||
+		    asprintf(&objs[i], "%s-%s-%zu.o", where, base, i) < 0) {
+			free(where);
+			objs[i] = NULL;
+			goto out;
+		}
+		free(where);
+		hint = dep_hint_for(depdir, objs[i]);
+		err = build_cmd_compile_of(&c, *cmd, i, objs[i], &src);
+		if (err == 0)
+			err = build_profile_apply(&prof, c, hint, &depfile);
+		build_argv_free(c);
+		if (err == 0 && log && *log)
+			record(log, "compile", prof, src, objs[i], depfile);
+		if (err == 0 && (err = posix_spawnp(&pid, prof[0], NULL, NULL, prof, environ)) != 0)
+			fprintf(stderr, "encide-cc: cannot run '%s': %s\n", prof[0], strerror(err));
+		else if (err == 0)
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+		build_argv_free(prof);
+		free(hint);
+		free(depfile);
+		if (err != 0)
+			goto out;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			status = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+			goto out;
+		}
+	}
+	if (build_cmd_link_of(&link, *cmd, (const char *const *)objs) < 0)
+		goto out;
+	build_argv_free(*cmd);
+	*cmd = link;
+	status = 0;
+out:
+	for (size_t i = 0; objs && i < n; i++)
+		free(objs[i]);
+	free(objs);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *log = getenv("ENCIDE_CC_LOG"), *depdir = getenv("ENCIDE_CC_DEPDIR");
@@ -110,10 +192,20 @@ int main(int argc, char **argv)
 		build_argv_free(cmd);
 		cmd = prof;
 		break;
-	case BUILD_CMD_LINK:
-		if (log && *log)
-			record(log, "link", cmd, NULL, output, NULL);
+	case BUILD_CMD_LINK: {
+		/* (output points into cmd, which compile_apart replaces) */
+		char *out_copy = output ? strdup(output) : NULL;
+		int st = build_cmd_nsources(cmd) > 0 ? compile_apart(&cmd, log, depdir, out_copy) : 0;
+
+		if (st == 0 && log && *log)
+			record(log, "link", cmd, NULL, out_copy, NULL);
+		free(out_copy);
+		if (st != 0) {
+			build_argv_free(cmd);
+			return st;
+		}
 		break;
+	}
 	case BUILD_CMD_OTHER:
 		break;
 	}

@@ -57,6 +57,16 @@ enum build_cmd_kind {
 /* Classifies argv (compiler first); *out_src and *out_output (may be NULL)
  * point into argv: the .c source and the -o file, or NULL. */
 enum build_cmd_kind build_cmd_classify(char *const *argv, const char **out_src, const char **out_output);
+/* A command that compiles and links at once ("cc -o prog a.c b.c -lm"),
+ * taken apart so that each source is compiled in the profile and recorded
+ * as a TU: how many .c sources argv names; the compile of source number
+ * which alone (every option but -o and the linker's, then -c SRC -o obj;
+ * *out_src points into argv); the link with each source replaced by
+ * objs[i]. *out is the caller's (build_argv_free). 0, -ENOENT (no such
+ * source) or -ENOMEM. */
+size_t build_cmd_nsources(char *const *argv);
+int build_cmd_compile_of(char ***out, char *const *argv, size_t which, const char *obj, const char **out_src);
+int build_cmd_link_of(char ***out, char *const *argv, const char *const *objs);
 /* A copy of the compile command argv in the profile: -O1..-O3/-Os/-Ofast/
  * -Og/-Oz, -flto and -fomit-frame-pointer dropped, the profile flags added
  * once at the end, and -MMD -MF depfile added when the command makes no

@@ -78,6 +78,106 @@ enum build_cmd_kind build_cmd_classify(char *const *argv, const char **out_src, 
 	return output ? BUILD_CMD_LINK : BUILD_CMD_OTHER;
 }
 
+/* True when a is an option only the linker uses. */
+static bool link_only(const char *a)
+{
+	return strncmp(a, "-l", 2) == 0 || strncmp(a, "-L", 2) == 0 || strncmp(a, "-Wl,", 4) == 0 ||
+	       strcmp(a, "-Xlinker") == 0 || strcmp(a, "-shared") == 0 || strcmp(a, "-static") == 0 ||
+	       strcmp(a, "-rdynamic") == 0 || strcmp(a, "-pie") == 0 || strcmp(a, "-no-pie") == 0 ||
+	       strcmp(a, "-static-pie") == 0 || strcmp(a, "-nostdlib") == 0 || strcmp(a, "-s") == 0;
+}
+
+/* Calls fn for each .c source of argv (an option's value is no source). */
+static size_t each_source(char *const *argv, void (*fn)(void *arg, size_t i), void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; argv[0] && argv[i]; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-' && takes_value(a) && argv[i + 1]) {
+			i++;
+		} else if (a[0] != '-' && ends_with(a, ".c")) {
+			if (fn)
+				fn(arg, i);
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t build_cmd_nsources(char *const *argv)
+{
+	return each_source(argv, NULL, NULL);
+}
+
+struct link_of {
+	char **argv;     /* the link being made */
+	bool *is_src;    /* per word of the command */
+};
+
+static void mark_source(void *arg, size_t i)
+{
+	((struct link_of *)arg)->is_src[i] = true;
+}
+
+int build_cmd_link_of(char ***out, char *const *argv, const char *const *objs)
+{
+	struct link_of lo = { .is_src = calloc(build_argv_len(argv) + 1, sizeof(bool)) };
+	size_t n = 0, k = 0;
+
+	*out = NULL;
+	if (!lo.is_src)
+		return -ENOMEM;
+	each_source(argv, mark_source, &lo);
+	for (size_t i = 0; argv[i]; i++)
+		if (build_argv_push(&lo.argv, &n, lo.is_src[i] ? objs[k++] : argv[i]) < 0) {
+			build_argv_free(lo.argv);
+			free(lo.is_src);
+			return -ENOMEM;
+		}
+	free(lo.is_src);
+	*out = lo.argv;
+	return 0;
+}
+
+int build_cmd_compile_of(char ***out, char *const *argv, size_t which, const char *obj, const char **out_src)
+{
+	char **v = NULL;
+	const char *src = NULL;
+	size_t n = 0, k = 0;
+
+	*out = NULL;
+	*out_src = NULL;
+	if (build_argv_push(&v, &n, argv[0]) < 0)
+		goto nomem;
+	for (size_t i = 1; argv[i]; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-') {
+			bool value = takes_value(a) && argv[i + 1];
+
+			if (strcmp(a, "-o") == 0 || strncmp(a, "-o", 2) == 0 || link_only(a)) {
+				i += value;
+				continue;
+			}
+			if (build_argv_push(&v, &n, a) < 0 || (value && build_argv_push(&v, &n, argv[++i]) < 0))
+				goto nomem;
+		} else if (ends_with(a, ".c") && k++ == which) {
+			src = a;
+		}
+	}
+	if (!src || build_argv_push(&v, &n, "-c") < 0 || build_argv_push(&v, &n, src) < 0 ||
+	    build_argv_push(&v, &n, "-o") < 0 || build_argv_push(&v, &n, obj) < 0)
+		goto nomem;
+	*out = v;
+	*out_src = src;
+	return 0;
+nomem:
+	build_argv_free(v);
+	return src ? -ENOMEM : -ENOENT;
+}
+
 /* Flags the profile replaces: optimisation levels, LTO, frame-pointer
  * omission, and the profile's own flags (re-added once, at the end). */
 static bool dropped(const char *a)

@@ -1,5 +1,6 @@
 /* The EnC profile applied to commands: what a command is, optimisation
  * dropped, the profile added once, depfiles kept or added. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,4 +83,31 @@ TEST(keeps_existing_depfile_and_g_level)
 	CHECK(has(v, "-g3") && !has(v, "-g") && !has(v, "-MMD"));
 	free(dep);
 	build_argv_free(v);
+}
+
+TEST(compile_and_link_taken_apart)
+{
+	char *in[] = { "cc", "-O2", "-Iinc", "-o", "prog", "main.c", "-D", "X=1", "lib/part.c", "extra.o",
+		       "-Lout", "-lm", "-Wl,--as-needed", NULL };
+	const char *objs[] = { "/s/0.o", "/s/1.o", NULL }, *src;
+	char **c = NULL, **l = NULL;
+
+	CHECK_INT(build_cmd_classify(in, NULL, NULL), BUILD_CMD_LINK);
+	CHECK_INT(build_cmd_nsources(in), 2);
+	/* The second source alone: options kept (a -D's value is no source),
+	 * the output, the other inputs and the linker's options left out. */
+	CHECK_INT(build_cmd_compile_of(&c, in, 1, "/s/1.o", &src), 0);
+	CHECK_STR(src, "lib/part.c");
+	CHECK(has(c, "-O2") && has(c, "-Iinc") && has(c, "X=1") && has(c, "lib/part.c"));
+	CHECK(!has(c, "main.c") && !has(c, "extra.o") && !has(c, "prog") && !has(c, "-lm") &&
+	      !has(c, "-Lout") && !has(c, "-Wl,--as-needed"));
+	CHECK_INT(build_cmd_classify(c, &src, NULL), BUILD_CMD_COMPILE);
+	CHECK_INT(build_cmd_compile_of(&l, in, 2, "/s/2.o", &src), -ENOENT);
+	/* The link: the sources replaced by their objects, in place. */
+	CHECK_INT(build_cmd_link_of(&l, in, objs), 0);
+	CHECK_STR(l[5], "/s/0.o");
+	CHECK_STR(l[8], "/s/1.o");
+	CHECK(has(l, "extra.o") && has(l, "-lm") && !has(l, "main.c"));
+	build_argv_free(c);
+	build_argv_free(l);
 }
