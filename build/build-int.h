@@ -65,6 +65,10 @@ enum build_cmd_kind build_cmd_classify(char *const *argv, const char **out_src, 
  * objs[i]. *out is the caller's (build_argv_free). 0, -ENOENT (no such
  * source) or -ENOMEM. */
 size_t build_cmd_nsources(char *const *argv);
+/* The files a link command argv reads (objects, archives, sources), made
+ * absolute against dir: a NULL-terminated list the caller frees with
+ * build_argv_free; NULL when out of memory. */
+char **build_cmd_inputs(char *const *argv, const char *dir);
 int build_cmd_compile_of(char ***out, char *const *argv, size_t which, const char *obj, const char **out_src);
 int build_cmd_link_of(char ***out, char *const *argv, const char *const *objs);
 /* A copy of the compile command argv in the profile: -O1..-O3/-Os/-Ofast/
@@ -233,6 +237,7 @@ struct project {
 	struct build_graph *graph;  /* include dependencies of cmds.tu */
 	char **targets;       /* target names */
 	char **target_paths;  /* their executables */
+	char ***target_inputs; /* per target: the files its link read (absolute), or NULL when unknown */
 	size_t ntargets;      /* how many */
 	char *target;         /* the chosen target's name, or NULL */
 	struct build_jobs *jobs;    /* the children of builds (lazily made) */

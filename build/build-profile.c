@@ -87,6 +87,31 @@ static bool link_only(const char *a)
 	       strcmp(a, "-static-pie") == 0 || strcmp(a, "-nostdlib") == 0 || strcmp(a, "-s") == 0;
 }
 
+char **build_cmd_inputs(char *const *argv, const char *dir)
+{
+	char **v = calloc(1, sizeof(*v)); /* an empty list, not NULL */
+	size_t n = 0;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 1; argv[0] && argv[i]; i++) {
+		const char *a = argv[i];
+		char *abs;
+
+		if (a[0] == '-') {
+			i += takes_value(a) && argv[i + 1];
+			continue;
+		}
+		if (!(abs = build_path_abs(dir, a)) || build_argv_push(&v, &n, abs) < 0) {
+			free(abs);
+			build_argv_free(v);
+			return NULL;
+		}
+		free(abs);
+	}
+	return v;
+}
+
 /* Calls fn for each .c source of argv (an option's value is no source). */
 static size_t each_source(char *const *argv, void (*fn)(void *arg, size_t i), void *arg)
 {

@@ -176,6 +176,10 @@ nomem:
 
 static void targets_release(struct project *proj)
 {
+	for (size_t i = 0; proj->target_inputs && i < proj->ntargets; i++)
+		build_argv_free(proj->target_inputs[i]);
+	free(proj->target_inputs);
+	proj->target_inputs = NULL;
 	build_argv_free(proj->targets);
 	build_argv_free(proj->target_paths);
 	proj->targets = proj->target_paths = NULL;
@@ -391,7 +395,7 @@ static bool real_target(const struct build_link *l)
 
 static int set_targets(struct project *proj, const struct build_cmds *cmds)
 {
-	char **names = NULL, **paths = NULL;
+	char **names = NULL, **paths = NULL, ***inputs = NULL;
 	size_t n = 0, m = 0;
 
 	if (proj->kind == PROJECT_FOLDER || proj->kind == PROJECT_COMPDB) {
@@ -410,6 +414,11 @@ static int set_targets(struct project *proj, const struct build_cmds *cmds)
 			    (build_argv_push(&names, &n, cmds->link[i].name) < 0 ||
 			     build_argv_push(&paths, &m, cmds->link[i].output) < 0))
 				goto nomem;
+		if (n && !(inputs = calloc(n, sizeof(*inputs))))
+			goto nomem;
+		for (size_t i = 0, k = 0; i < cmds->nlink; i++)
+			if (real_target(&cmds->link[i]))
+				inputs[k++] = build_cmd_inputs(cmds->link[i].argv, cmds->link[i].dir);
 	}
 	/* By name: links finish in any order when they run in parallel. */
 	for (size_t i = 1; i < n; i++) {
@@ -421,16 +430,24 @@ static int set_targets(struct project *proj, const struct build_cmds *cmds)
 			t = paths[k];
 			paths[k] = paths[k - 1];
 			paths[k - 1] = t;
+			if (inputs) {
+				char **ti = inputs[k];
+
+				inputs[k] = inputs[k - 1];
+				inputs[k - 1] = ti;
+			}
 		}
 	}
 	targets_release(proj);
 	proj->targets = names;
 	proj->target_paths = paths;
+	proj->target_inputs = inputs;
 	proj->ntargets = n;
 	return 0;
 nomem:
 	build_argv_free(names);
 	build_argv_free(paths);
+	free(inputs);
 	return -ENOMEM;
 }
 
@@ -594,6 +611,23 @@ const char *project_target_name(const struct project *proj, size_t i)
 const char *project_target_path(const struct project *proj, size_t i)
 {
 	return i < proj->ntargets ? proj->target_paths[i] : NULL;
+}
+
+int project_tu_linked(const struct project *proj, size_t tu)
+{
+	const char *target = project_target(proj), *out = project_tu_output(proj, tu);
+
+	for (size_t i = 0; target && out && i < proj->ntargets; i++) {
+		if (strcmp(proj->targets[i], target) != 0)
+			continue;
+		if (!proj->target_inputs || !proj->target_inputs[i])
+			return -ENOENT;
+		for (char **p = proj->target_inputs[i]; *p; p++)
+			if (strcmp(*p, out) == 0)
+				return 1;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 const char *project_target(const struct project *proj)

@@ -976,6 +976,20 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		}
 		free(deps);
 	}
+	/* A source compiled more than once (libtool's PIC and plain objects,
+	 * a library and a program): only the compiles whose object the
+	 * program's link read are the code that runs. */
+	for (size_t i = nts; i-- > 0;) {
+		bool sibling_linked = false;
+
+		if (project_tu_linked(enc->proj, ts[i].tu) != 0)
+			continue;
+		for (size_t j = 0; j < nts; j++)
+			sibling_linked |= j != i && project_tu_linked(enc->proj, ts[j].tu) == 1 &&
+					  strcmp(project_tu_file(enc->proj, ts[j].tu), project_tu_file(enc->proj, ts[i].tu)) == 0;
+		if (sibling_linked)
+			ts[i] = ts[--nts];
+	}
 	if (nts == 0) {
 		err = enc_fail(errmsg, -ENOENT, "apply: no translation unit is built from the changed files");
 		goto out;
