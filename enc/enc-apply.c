@@ -600,6 +600,7 @@ struct tu_apply {
 	struct load_plan plan; /* what is loaded, what is bound */
 	struct load_result loaded; /* where it went */
 	bool *changed;         /* per symbol of new: a function to redirect */
+	bool *same;            /* per symbol of new: a function whose code did not change */
 	struct type_sig *old_types, *new_types; /* the compiles' types and functions */
 	size_t nold_types, nnew_types;          /* how many */
 	bool old_types_kept;   /* old_types belong to the engine's record of the TU */
@@ -616,6 +617,7 @@ static void tu_apply_release(struct tu_apply *t)
 	free(t->plan.addr);
 	free(t->plan.load);
 	free(t->changed);
+	free(t->same);
 	load_result_release(&t->loaded);
 }
 
@@ -699,6 +701,55 @@ static bool points_into_new_code(const struct obj *o, const struct load_plan *pl
 	return false;
 }
 
+/* Binds the unchanged functions of t the loaded code refers to (by name
+ * or through their section's symbol) to where they run now; one the
+ * program does not have is loaded as added, and what it refers to is
+ * bound in turn. Only those are looked up: sqlite3.c has thousands of
+ * functions, and a look-up reads the program's symbol table. 0 or
+ * -ENOMEM. */
+static int bind_unchanged(struct enc *enc, struct tu_apply *t, const char *cu, char ***added, size_t *nadded,
+			  char **errmsg)
+{
+	struct obj *o = t->new;
+	size_t *func_of = calloc(o->nsecs ? o->nsecs : 1, sizeof(*func_of));
+	bool more = true;
+
+	if (!func_of)
+		return enc_fail(errmsg, -ENOMEM, "out of memory");
+	for (size_t k = 1; k < o->nsyms; k++)
+		if (o->syms[k].type == STT_FUNC && o->syms[k].shndx < o->nsecs && !func_of[o->syms[k].shndx])
+			func_of[o->syms[k].shndx] = k;
+	while (more) {
+		more = false;
+		for (size_t i = 0; i < o->nsecs; i++) {
+			if (!t->plan.load[i])
+				continue;
+			for (size_t r = 0; r < o->secs[i].nrelocs; r++) {
+				uint32_t j = o->secs[i].relocs[r].sym;
+				const struct obj_symbol *s;
+				uint64_t addr;
+
+				if (j >= o->nsyms)
+					continue;
+				if (o->syms[j].type == STT_SECTION && o->syms[j].shndx < o->nsecs)
+					j = (uint32_t)func_of[o->syms[j].shndx];
+				if (!j || !t->same[j] || t->plan.addr[j] || t->plan.load[o->syms[j].shndx])
+					continue;
+				s = &o->syms[j];
+				if (func_now(enc, s->name, s->bind == STB_LOCAL ? cu : NULL, &addr) == 0) {
+					t->plan.addr[j] = addr;
+				} else {
+					t->plan.load[s->shndx] = true;
+					list_add(added, nadded, s->name);
+					more = true;
+				}
+			}
+		}
+	}
+	free(func_of);
+	return 0;
+}
+
 /* Steps 3-5 for one TU: diff, refuse, plan. */
 static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t *nchanged,
 		   char ***added, size_t *nadded, char ***vars, size_t *nvars, char ***moved, size_t *nmoved,
@@ -710,7 +761,8 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 	t->plan.addr = calloc(o->nsyms, sizeof(*t->plan.addr));
 	t->plan.load = calloc(o->nsecs, sizeof(*t->plan.load));
 	t->changed = calloc(o->nsyms, sizeof(*t->changed));
-	if (!t->plan.addr || !t->plan.load || !t->changed)
+	t->same = calloc(o->nsyms, sizeof(*t->same));
+	if (!t->plan.addr || !t->plan.load || !t->changed || !t->same)
 		return enc_fail(errmsg, -ENOMEM, "out of memory");
 	/* Data the functions use (string literals, constants, tables) goes in. */
 	for (size_t i = 0; i < o->nsecs; i++) {
@@ -751,11 +803,11 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			bool lines_only = false;
 
 			ok = old ? obj_find(old, s->name, STT_FUNC) : -1;
-			if (ok >= 0 && obj_same_code(old, (size_t)ok, o, k, line_moved, &lm, &lines_only) &&
-			    func_now(enc, s->name, lookup_cu, &addr) == 0) {
+			if (ok >= 0 && obj_same_code(old, (size_t)ok, o, k, line_moved, &lm, &lines_only)) {
 				/* Unchanged (or only a __LINE__ moved: "moved, not
-				 * changed"): calls go to the code that runs now. */
-				t->plan.addr[k] = addr;
+				 * changed"): calls go to the code that runs now, looked
+				 * up below when the loaded code makes one. */
+				t->same[k] = true;
 				if (lines_only)
 					list_add(moved, nmoved, s->name);
 				continue;
@@ -818,6 +870,8 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			}
 		}
 	}
+	if (bind_unchanged(enc, t, cu, added, nadded, errmsg) < 0)
+		return -ENOMEM;
 	/* Functions and variables the edit removed: listed (their old code
 	 * stays where it is: nothing recompiled refers to it any more). */
 	for (size_t k = 1; old && k < old->nsyms; k++) {
@@ -834,17 +888,24 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 	 * the section starts value bytes before a symbol it holds (a function
 	 * with a patchable entry starts 14 bytes in, and gas writes a local
 	 * function's address as ".text.f + 14 - 4"). */
-	for (size_t k = 1; k < o->nsyms; k++) {
-		const struct obj_symbol *s = &o->syms[k];
+	{
+		size_t *bound = calloc(o->nsecs ? o->nsecs : 1, sizeof(*bound));
 
-		if (s->type != STT_SECTION || s->shndx >= o->nsecs || t->plan.load[s->shndx])
-			continue;
-		for (size_t j = 1; j < o->nsyms; j++)
-			if (j != k && o->syms[j].shndx == s->shndx && t->plan.addr[j] &&
-			    o->syms[j].type != STT_SECTION) {
-				t->plan.addr[k] = t->plan.addr[j] - o->syms[j].value;
-				break;
-			}
+		if (!bound)
+			return enc_fail(errmsg, -ENOMEM, "out of memory");
+		for (size_t j = o->nsyms; j-- > 1;)
+			if (o->syms[j].shndx < o->nsecs && t->plan.addr[j] && o->syms[j].type != STT_SECTION)
+				bound[o->syms[j].shndx] = j; /* the first one */
+		for (size_t k = 1; k < o->nsyms; k++) {
+			const struct obj_symbol *s = &o->syms[k];
+			size_t j;
+
+			if (s->type != STT_SECTION || s->shndx >= o->nsecs || t->plan.load[s->shndx] ||
+			    !(j = bound[s->shndx]))
+				continue;
+			t->plan.addr[k] = t->plan.addr[j] - o->syms[j].value;
+		}
+		free(bound);
 	}
 	(void)is_text;
 	return 0;

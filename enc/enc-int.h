@@ -50,6 +50,14 @@ struct obj {
 	struct obj_symbol *syms;   /* by symbol index */
 	size_t nsyms;              /* how many */
 	char *source;              /* the CU's source file (the STT_FILE symbol) */
+	struct obj_name *byname;   /* the defined symbols by base name, for obj_find (owned) */
+	size_t nbyname;            /* how many */
+};
+
+/* A defined symbol under its base name ("n" for "n.0"). */
+struct obj_name {
+	char *base;                /* the name without gcc's ".NNN" (owned) */
+	uint32_t sym;              /* its index */
 };
 
 /* Reads the relocatable x86-64 object at path. 0 or negative, *errmsg. */

@@ -35,12 +35,45 @@ void obj_free(struct obj *o)
 	free(o->secs);
 	free(o->syms);
 	free(o->source);
+	for (size_t i = 0; i < o->nbyname; i++)
+		free(o->byname[i].base);
+	free(o->byname);
 	if (o->elf)
 		elf_end(o->elf);
 	if (o->fd >= 0)
 		close(o->fd);
 	free(o->path);
 	free(o);
+}
+
+static int name_cmp(const void *pa, const void *pb)
+{
+	const struct obj_name *a = pa, *b = pb;
+	int c = strcmp(a->base, b->base);
+
+	return c ? c : (a->sym > b->sym) - (a->sym < b->sym);
+}
+
+/* o->byname: every defined symbol under its base name, sorted (obj_find
+ * looked through every symbol for each name: sqlite3.c has 10,000). */
+static int index_names(struct obj *o)
+{
+	char b[256];
+
+	o->byname = calloc(o->nsyms ? o->nsyms : 1, sizeof(*o->byname));
+	if (!o->byname)
+		return -ENOMEM;
+	for (size_t k = 1; k < o->nsyms; k++) {
+		const struct obj_symbol *s = &o->syms[k];
+
+		if (s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
+			continue;
+		if (!(o->byname[o->nbyname].base = strdup(obj_base_name(s->name, b, sizeof(b)))))
+			return -ENOMEM;
+		o->byname[o->nbyname++].sym = (uint32_t)k;
+	}
+	qsort(o->byname, o->nbyname, sizeof(*o->byname), name_cmp);
+	return 0;
 }
 
 /* The offset in its section a relocation points at: the symbol plus the
@@ -208,7 +241,7 @@ int obj_open(struct obj **out, const char *path, char **errmsg)
 		err = fail(errmsg, -ENOEXEC, path, "no symbol table");
 		goto out;
 	}
-	if (collect_refs(o) < 0) {
+	if (collect_refs(o) < 0 || index_names(o) < 0) {
 		err = fail(errmsg, -ENOMEM, path, "out of memory");
 		goto out;
 	}
@@ -221,16 +254,23 @@ out:
 
 long obj_find(const struct obj *o, const char *name, unsigned type)
 {
-	char a[256], b[256];
+	char b[256];
+	size_t lo = 0, hi = o->nbyname;
 
-	for (size_t k = 1; k < o->nsyms; k++) {
-		const struct obj_symbol *s = &o->syms[k];
+	obj_base_name(name, b, sizeof(b));
+	/* The first entry with that base name; then the lowest index of the
+	 * type (entries of one name are in index order). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (s->type != type || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
-			continue;
-		if (strcmp(obj_base_name(s->name, a, sizeof(a)), obj_base_name(name, b, sizeof(b))) == 0)
-			return (long)k;
+		if (strcmp(o->byname[mid].base, b) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (; lo < o->nbyname && strcmp(o->byname[lo].base, b) == 0; lo++)
+		if (o->syms[o->byname[lo].sym].type == type)
+			return (long)o->byname[lo].sym;
 	return -1;
 }
 
@@ -287,7 +327,12 @@ const char *obj_base_name(const char *name, char *buf, size_t size)
 			break;
 		end = d - 1;
 	}
-	snprintf(buf, size, "%.*s", (int)end, name);
+	if (size == 0)
+		return buf;
+	if (end >= size)
+		end = size - 1;
+	memcpy(buf, name, end);
+	buf[end] = '\0';
 	return buf;
 }
 
