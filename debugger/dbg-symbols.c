@@ -467,32 +467,119 @@ static int row_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-/* The index of path in m->files, adding it. */
-static unsigned file_index(struct dbg_module *m, const char *path)
+/* Sorts rows by row_cmp, stably: the line tables come as a few ascending
+ * runs (glibc's 291,211 rows in 181), merged pairwise; qsort spent most of
+ * the first backtrace into glibc on them. */
+static void sort_rows(struct dbg_row *v, size_t n)
 {
-	static struct dbg_module *last_m;
-	static size_t last;
+	size_t *starts = NULL, nruns = 0;
+	struct dbg_row *tmp = NULL, *src = v, *dst;
+
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || row_cmp(&v[i - 1], &v[i]) > 0) {
+			size_t *s = realloc(starts, (nruns + 2) * sizeof(*s));
+
+			if (!s)
+				goto fallback;
+			starts = s;
+			starts[nruns++] = i;
+		}
+	if (nruns <= 1)
+		goto out;
+	if (!(tmp = malloc(n * sizeof(*tmp))))
+		goto fallback;
+	starts[nruns] = n;
+	dst = tmp;
+	while (nruns > 1) {
+		size_t k = 0;
+
+		for (size_t r = 0; r < nruns; r += 2) {
+			size_t a = starts[r], am = starts[r + 1], b = am, bm = r + 2 <= nruns ? starts[r + 2] : am;
+			size_t o = a;
+
+			if (r + 1 == nruns)
+				bm = b = am = starts[r + 1];
+			while (a < am && b < bm)
+				dst[o++] = row_cmp(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+			while (a < am)
+				dst[o++] = src[a++];
+			while (b < bm)
+				dst[o++] = src[b++];
+			starts[k++] = starts[r];
+		}
+		starts[k] = n;
+		nruns = k;
+		src = dst;
+		dst = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	goto out;
+fallback:
+	qsort(v, n, sizeof(*v), row_cmp);
+out:
+	free(tmp);
+	free(starts);
+}
+
+/* m->files by name while its rows are read: an open-addressing table of
+ * indices into m->files (glibc's line tables name 1,751 files, each CU's
+ * with strings of its own; a miss compared them all). */
+struct file_set {
+	unsigned *slot;    /* index + 1, 0: empty */
+	size_t cap;        /* a power of two */
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The index of path in m->files, adding it (0, "?", when out of memory). */
+static unsigned file_index(struct dbg_module *m, struct file_set *fs, const char *path)
+{
+	size_t i;
 	char **v;
 
-	/* Consecutive rows nearly always share their file. */
-	if (last_m == m && last < m->nfiles && strcmp(m->files[last], path) == 0)
-		return (unsigned)last;
-	last_m = m;
-	for (size_t i = m->nfiles; i-- > 0;)
-		if (strcmp(m->files[i], path) == 0)
-			return (unsigned)(last = i);
+	if (2 * (m->nfiles + 1) > fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 256;
+		unsigned *slot = calloc(cap, sizeof(*slot));
+
+		if (!slot)
+			return 0;
+		for (size_t k = 0; k < m->nfiles; k++) {
+			for (i = name_hash(m->files[k]) & (cap - 1); slot[i]; i = (i + 1) & (cap - 1))
+				;
+			slot[i] = (unsigned)k + 1;
+		}
+		free(fs->slot);
+		fs->slot = slot;
+		fs->cap = cap;
+	}
+	for (i = name_hash(path) & (fs->cap - 1); fs->slot[i]; i = (i + 1) & (fs->cap - 1))
+		if (strcmp(m->files[fs->slot[i] - 1], path) == 0)
+			return fs->slot[i] - 1;
 	v = realloc(m->files, (m->nfiles + 1) * sizeof(*v));
 	if (!v)
 		return 0;
 	m->files = v;
-	v[m->nfiles] = strdup(path);
-	last = m->nfiles;
+	if (!(v[m->nfiles] = strdup(path)))
+		return 0;
+	fs->slot[i] = (unsigned)m->nfiles + 1;
 	return (unsigned)m->nfiles++;
 }
 
 /* Reads the line tables of module m into m->rows (once). */
 static void read_rows(struct dbg_module *m)
 {
+	/* libdw gives each file of a CU's table one string: its address finds
+	 * the index again without hashing the name (glibc: 291,211 rows). */
+	struct { const char *src; unsigned index; } seen[256] = { { 0 } };
+	struct file_set fs = { 0 };
 	Dwarf_Die *cu = NULL;
 	Dwarf_Addr bias;
 	size_t cap = 0;
@@ -502,7 +589,7 @@ static void read_rows(struct dbg_module *m)
 	m->rows_read = true;
 	if (!dwfl_module_getdwarf(m->mod, &bias))
 		return;
-	file_index(m, "?"); /* index 0: unknown */
+	file_index(m, &fs, "?"); /* index 0: unknown */
 	while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
 		Dwarf_Lines *lines;
 		size_t n;
@@ -515,6 +602,7 @@ static void read_rows(struct dbg_module *m)
 			int lineno = 0;
 			bool stmt = false, end = false;
 			const char *src = dwarf_linesrc(l, NULL, NULL);
+			unsigned file = 0;
 
 			if (!l || dwarf_lineaddr(l, &addr) != 0)
 				continue;
@@ -527,7 +615,7 @@ static void read_rows(struct dbg_module *m)
 				cap = cap ? 2 * cap : 1024;
 				v = realloc(m->rows, cap * sizeof(*v));
 				if (!v)
-					return;
+					goto out;
 				m->rows = v;
 			}
 			if (m->layout) {
@@ -538,13 +626,21 @@ static void read_rows(struct dbg_module *m)
 					continue; /* code of a section that was not loaded */
 				addr = (end ? real + 1 : real) - bias;
 			}
+			if (src) {
+				size_t h = ((uintptr_t)src >> 3) & 255;
+
+				if (seen[h].src != src)
+					seen[h] = (typeof(seen[0])){ src, file_index(m, &fs, src) };
+				file = seen[h].index;
+			}
 			m->rows[m->nrows++] = (struct dbg_row){
-				.addr = addr + bias, .line = lineno, .file = src ? file_index(m, src) : 0,
+				.addr = addr + bias, .line = lineno, .file = src ? file : 0,
 				.is_stmt = stmt, .end = end };
 		}
 	}
-	if (m->nrows)
-		qsort(m->rows, m->nrows, sizeof(*m->rows), row_cmp);
+	sort_rows(m->rows, m->nrows);
+out:
+	free(fs.slot);
 }
 
 struct dbg_module *dbg_module_at(struct dbg *dbg, uint64_t pc)
