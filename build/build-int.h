@@ -69,6 +69,10 @@ size_t build_cmd_nsources(char *const *argv);
  * absolute against dir: a NULL-terminated list the caller frees with
  * build_argv_free; NULL when out of memory. */
 char **build_cmd_inputs(char *const *argv, const char *dir);
+/* The member names of the static archive at path (build-ar.c), as a list
+ * the caller frees with build_argv_free; NULL when it is not one or cannot
+ * be read. */
+char **build_ar_members(const char *path);
 int build_cmd_compile_of(char ***out, char *const *argv, size_t which, const char *obj, const char **out_src);
 int build_cmd_link_of(char ***out, char *const *argv, const char *const *objs);
 /* A copy of the compile command argv in the profile: -O1..-O3/-Os/-Ofast/

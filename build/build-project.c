@@ -622,9 +622,23 @@ int project_tu_linked(const struct project *proj, size_t tu)
 			continue;
 		if (!proj->target_inputs || !proj->target_inputs[i])
 			return -ENOENT;
-		for (char **p = proj->target_inputs[i]; *p; p++)
+		for (char **p = proj->target_inputs[i]; *p; p++) {
+			size_t len = strlen(*p);
+			const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+			char **members;
+			bool in = false;
+
 			if (strcmp(*p, out) == 0)
 				return 1;
+			/* An archive the link read: the object may be in it. */
+			if (len < 2 || strcmp(*p + len - 2, ".a") != 0 || !(members = build_ar_members(*p)))
+				continue;
+			for (char **m = members; *m && !in; m++)
+				in = strcmp(*m, base) == 0;
+			build_argv_free(members);
+			if (in)
+				return 1;
+		}
 		return 0;
 	}
 	return -ENOENT;

@@ -1037,19 +1037,23 @@ int enc_apply(struct enc *enc, const char *const *files, const struct enc_lines 
 		}
 		free(deps);
 	}
-	/* A source compiled more than once (libtool's PIC and plain objects,
-	 * a library and a program): only the compiles whose object the
-	 * program's link read are the code that runs. */
-	for (size_t i = nts; i-- > 0;) {
-		bool sibling_linked = false;
+	/* Only the compiles whose object the program's link read (itself or
+	 * in an archive) are code that runs: not another program's (luac.c
+	 * includes Lua's headers too, and its main() is not lua's), nor a
+	 * source's other compile (libtool's PIC object, sqlite3.c for the
+	 * library), whose flags may even lay types out otherwise. */
+	{
+		size_t all = nts;
 
-		if (project_tu_linked(enc->proj, ts[i].tu) != 0)
-			continue;
-		for (size_t j = 0; j < nts; j++)
-			sibling_linked |= j != i && project_tu_linked(enc->proj, ts[j].tu) == 1 &&
-					  strcmp(project_tu_file(enc->proj, ts[j].tu), project_tu_file(enc->proj, ts[i].tu)) == 0;
-		if (sibling_linked)
-			ts[i] = ts[--nts];
+		for (size_t i = nts; i-- > 0;)
+			if (project_tu_linked(enc->proj, ts[i].tu) == 0)
+				ts[i] = ts[--nts];
+		if (nts == 0 && all > 0) {
+			err = enc_fail(errmsg, -ENOENT, "apply: the changed files are not part of %s (no object the "
+				       "link of the program read is built from them)",
+				       project_target(enc->proj) ? project_target(enc->proj) : "the program");
+			goto out;
+		}
 	}
 	if (nts == 0) {
 		err = enc_fail(errmsg, -ENOENT, "apply: no translation unit is built from the changed files");
