@@ -1162,6 +1162,23 @@ ssize_t dbg_threads(struct dbg *dbg, struct dbg_thread_info **out)
 	return (ssize_t)n;
 }
 
+ssize_t dbg_thread_ids(struct dbg *dbg, pid_t **out)
+{
+	pid_t *v;
+	size_t n = 0;
+
+	*out = NULL;
+	if (dbg->pid <= 0 || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	if (!(v = calloc(dbg->nthreads ? dbg->nthreads : 1, sizeof(*v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < dbg->nthreads; i++)
+		if (!dbg->threads[i].exited)
+			v[n++] = dbg->threads[i].tid;
+	*out = v;
+	return (ssize_t)n;
+}
+
 int dbg_select_thread(struct dbg *dbg, pid_t tid, char **errmsg)
 {
 	if (!dbg_thread_find(dbg, tid))

@@ -1191,7 +1191,9 @@ fail:
 	return -ENOENT;
 }
 
-ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out)
+/* Unwinds thread tid; describe: each frame's function, line, generation
+ * (else only its pc, sp, fp and CFA, which reads no line table). */
+static ssize_t unwind_thread(struct dbg *dbg, pid_t tid, size_t max, bool describe, struct dbg_frame **out)
 {
 	struct dbg_thread *t = dbg_thread_find(dbg, tid);
 	/* One frame more than asked: a frame's CFA is its caller's rsp. */
@@ -1234,7 +1236,7 @@ ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_
 		u.v[i].cfa = i + 1 < u.n ? u.v[i + 1].sp : u.v[i].fp + 16;
 	if (u.n > u.max - 1)
 		u.n = u.max - 1;
-	for (size_t i = 0; i < u.n; i++) {
+	for (size_t i = 0; describe && i < u.n; i++) {
 		struct dbg_frame *f = &u.v[i];
 		/* A caller's PC is a return address: its call is one byte back. */
 		uint64_t where = i == 0 ? f->pc : f->pc - 1;
@@ -1254,6 +1256,16 @@ ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_
 	}
 	*out = u.v;
 	return (ssize_t)u.n;
+}
+
+ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out)
+{
+	return unwind_thread(dbg, tid, max, true, out);
+}
+
+ssize_t dbg_unwind_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out)
+{
+	return unwind_thread(dbg, tid, max, false, out);
 }
 
 ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out)

@@ -191,6 +191,13 @@ struct dbg_frame {
 ssize_t dbg_backtrace(struct dbg *dbg, size_t max, struct dbg_frame **out);
 /* The same for thread tid of the stopped program. */
 ssize_t dbg_backtrace_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out);
+/* Like dbg_backtrace_thread, only the frames' pc, sp, fp and cfa (the other
+ * fields are 0 and NULL): no line table is read, which for a frame in
+ * glibc costs ~100 ms the first time. */
+ssize_t dbg_unwind_thread(struct dbg *dbg, pid_t tid, size_t max, struct dbg_frame **out);
+/* The ids of the stopped program's threads into *out (caller frees);
+ * returns the count, or negative. Cheaper than dbg_threads: no lines. */
+ssize_t dbg_thread_ids(struct dbg *dbg, pid_t **out);
 /* Selects frame n (0 innermost) for print, locals, finish. */
 int dbg_select_frame(struct dbg *dbg, size_t n, char **errmsg);
 size_t dbg_selected_frame(const struct dbg *dbg);

@@ -208,7 +208,7 @@ static void move_top(struct enc *enc, pid_t tid)
 		if (!(c = stale_at(enc, pc, &p)))
 			return;
 		newest = &p->copies[p->ncopies - 1];
-		if (dbg_backtrace(enc->dbg, 1, &top) < 1) {
+		if (dbg_unwind_thread(enc->dbg, tid, 1, &top) < 1) {
 			free(top);
 			return;
 		}
@@ -258,8 +258,8 @@ static void move_top(struct enc *enc, pid_t tid)
 
 void follow_threads(struct enc *enc)
 {
-	struct dbg_thread_info *threads;
-	ssize_t nt = dbg_threads(enc->dbg, &threads);
+	pid_t *threads;
+	ssize_t nt = dbg_thread_ids(enc->dbg, &threads);
 	pid_t cur = dbg_current_thread(enc->dbg);
 
 	for (size_t i = 0; i < enc->nstale; i++)
@@ -273,18 +273,20 @@ void follow_threads(struct enc *enc)
 		struct dbg_frame *frames;
 		ssize_t n;
 
-		if (dbg_select_thread(enc->dbg, threads[t].tid, NULL) < 0)
+		if (dbg_select_thread(enc->dbg, threads[t], NULL) < 0)
 			continue;
-		n = dbg_backtrace_thread(enc->dbg, threads[t].tid, 100000, &frames);
+		/* Only PCs and CFAs: which frames run replaced code is a
+		 * question of addresses (lines would read glibc's table). */
+		n = dbg_unwind_thread(enc->dbg, threads[t], 100000, &frames);
 		/* The callers first, outermost first: each waits for its callee. */
 		for (ssize_t f = n - 1; f >= 1; f--) {
 			struct patched *p;
 
 			if (stale_at(enc, frames[f].pc - 1, &p))
-				wait_for_return(enc, p, threads[t].tid, frames[f].cfa, frames[f].pc, frames[f - 1].cfa);
+				wait_for_return(enc, p, threads[t], frames[f].cfa, frames[f].pc, frames[f - 1].cfa);
 		}
 		free(frames);
-		move_top(enc, threads[t].tid);
+		move_top(enc, threads[t]);
 	}
 	free(threads);
 	enc->collect = false;
