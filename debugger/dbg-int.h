@@ -71,6 +71,7 @@ struct dbg_module {
 	uint64_t *placed;  /* per section: the real address, 0 if not loaded */
 	uint64_t *sizes;   /* per section: size */
 	size_t nsecs;      /* entries in the three */
+	size_t last_sec;   /* the section from_layout() found last (a hint) */
 	unsigned generation; /* Edit and Continue generation of its code (0: as built) */
 };
 

@@ -176,11 +176,20 @@ struct Dwfl *dbg_dwfl(struct dbg *dbg)
 }
 
 /* Loaded code: libdwfl's layout address a to the real one (0: not loaded). */
-static uint64_t from_layout(const struct dbg_module *m, uint64_t a)
+static uint64_t from_layout(struct dbg_module *m, uint64_t a)
 {
-	for (size_t k = 0; k < m->nsecs; k++)
-		if (m->placed[k] && a >= m->layout[k] && a < m->layout[k] + m->sizes[k] + (m->sizes[k] == 0))
+	/* The section of the last answer first: a line table's rows come
+	 * section by section (an object of 100 function sections made this
+	 * a search per row). */
+	for (size_t i = 0; i <= m->nsecs; i++) {
+		size_t k = i == 0 ? m->last_sec : i - 1;
+
+		if (k < m->nsecs && m->placed[k] && a >= m->layout[k] &&
+		    a < m->layout[k] + m->sizes[k] + (m->sizes[k] == 0)) {
+			m->last_sec = k;
 			return m->placed[k] + (a - m->layout[k]);
+		}
+	}
 	return 0;
 }
 
@@ -844,10 +853,22 @@ uint64_t dbg_after_prologue(struct dbg *dbg, uint64_t low, uint64_t high)
 
 	if (!m)
 		return low;
+	size_t lo = 0, hi;
+
 	read_rows(m);
-	/* The second row of the function (by address) starts its body. */
-	for (size_t i = 0; i < m->nrows; i++)
-		if (m->rows[i].addr > low && m->rows[i].addr < high && !m->rows[i].end)
+	/* The second row of the function (by address) starts its body: the
+	 * first row past low, found by binary search (rows are sorted). */
+	hi = m->nrows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->rows[mid].addr <= low)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < m->nrows && m->rows[i].addr < high; i++)
+		if (!m->rows[i].end)
 			return m->rows[i].addr;
 	return low;
 }
