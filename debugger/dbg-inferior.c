@@ -525,8 +525,14 @@ static int wait_stopped(struct dbg *dbg, struct dbg_thread *t)
 			continue;
 		t->stopped = true;
 		t->regs_valid = false;
-		if ((status >> 16) == PTRACE_EVENT_STOP)
+		if ((status >> 16) == PTRACE_EVENT_STOP) {
+			/* Stopped on a breakpoint's address before its int3 ran:
+			 * when resumed it must hit it, not be stepped over it as a
+			 * thread that reported the hit is (the hit would be lost). */
+			if (dbg_regs(dbg, t) == 0 && dbg_break_at(dbg, t->regs.rip))
+				t->rehit_pc = t->regs.rip;
 			return 0;
+		}
 		if ((status >> 16) == PTRACE_EVENT_CLONE) {
 			unsigned long msg;
 
