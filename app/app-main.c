@@ -23,6 +23,8 @@ static void usage(FILE *f)
 		"                   (reported as F:LINE: message)\n"
 		"  --batch          with -x, print every bus event as one JSON object per line\n"
 		"  --theme NAME     colours: dark (default), light, high-contrast, vc6, or a file\n"
+		"  --colours        say what terminfo, COLORTERM and the terminal itself say\n"
+		"                   about colour, and what encide draws with\n"
 		"  --commands-md    print the command reference (docs/commands.md)\n"
 		"  -h, --help       show this help\n"
 		"  -V, --version    show the version\n"
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
 		{ "batch", no_argument, NULL, 'b' },
 		{ "commands-md", no_argument, NULL, 'm' },
 		{ "theme", required_argument, NULL, 't' },
+		{ "colours", no_argument, NULL, 'c' },
+		{ "colors", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -67,6 +71,8 @@ int main(int argc, char **argv)
 		case 'm':
 			cmd_write_markdown(stdout);
 			return 0;
+		case 'c':
+			return ui_colours_report(stdout);
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -219,9 +219,9 @@ static int cmd_theme(struct ui *ui, struct cmd_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	if (argc == 1) {
-		cmd_print(ctx, "theme %s (built in: dark light high-contrast vc6; colours: %s)", ui->theme_name,
-			  ui->depth == UI_DEPTH_TRUE ? "24-bit" : ui->depth == UI_DEPTH_256 ? "256"
-			  : ui->depth == UI_DEPTH_8 ? "8" : "none");
+		cmd_print(ctx, "theme %s (built in: dark light high-contrast vc6; colours: %s, said by %s)",
+			  ui->theme_name, ui->depth == UI_DEPTH_TRUE ? "24-bit" : ui->depth == UI_DEPTH_256 ? "256"
+			  : ui->depth == UI_DEPTH_8 ? "8" : "none", ui->depth_why);
 		return 0;
 	}
 	rc = ui_theme_load(&t, argv[1], &err);

@@ -215,6 +215,7 @@ struct ui {
 	struct ui_theme theme;      /* colours in use */
 	char *theme_name;           /* its name (owned) */
 	enum ui_depth depth;        /* colours the terminal has */
+	const char *depth_why;      /* who said so: "terminfo", "COLORTERM", "DECRQSS"... (static) */
 	bool utf8;                  /* the locale's encoding is UTF-8 */
 	bool dirty;                 /* something changed: draw before sleeping */
 	bool full_redraw;           /* clear the terminal before the next draw */
@@ -449,11 +450,38 @@ int ui_theme_parse(struct ui_theme *out, const char *text, const char *name, cha
 int ui_theme_load(struct ui_theme *out, const char *name, char **errmsg);
 /* The built-in themes' names, NULL-terminated. */
 extern const char *const ui_theme_names[];
-/* With COLORTERM=truecolor (or 24bit) and a TERM whose terminfo has fewer
- * colours: the name of a private terminfo entry, TERM with direct colour,
+/* For depth UI_DEPTH_TRUE or UI_DEPTH_256, which someone other than
+ * terminfo said the terminal has (COLORTERM, or its answer to a query):
+ * the name of a private terminfo entry, TERM with that many colours,
  * compiled once into *out_dir (caller frees both; TERMINFO=*out_dir finds
  * it). NULL when not wanted or it cannot be made. */
-char *ui_theme_direct_term(const struct loop *loop, char **out_dir);
+char *ui_theme_term_entry(const struct loop *loop, enum ui_depth depth, char **out_dir);
+/* What the terminal answered when asked about colour (ui-query.c). */
+struct ui_query {
+	bool answered;   /* it answered at all (DA1), so all answers are in */
+	bool truecolor;  /* it said it draws 24-bit colour */
+	int colors;      /* the colours it said it has (256 when it kept a palette
+			    colour), 0 when it did not say */
+	const char *how; /* the question whose answer said the most colours:
+			    "XTGETTCAP", "DECRQSS"; NULL if none did */
+	char typed[256]; /* bytes that were none of the answers: keys typed meanwhile */
+	size_t ntyped;   /* how many */
+};
+
+/* Whether to ask the terminal (not on the Linux console, not where terminfo
+ * already has direct colour, not with ENCIDE_TERM_QUERY=off). */
+bool ui_query_wanted(void);
+/* Asks the terminal on out and reads its answers from in (a tty), waiting
+ * at most timeout_ms for them; the tty's modes are put back. Fills *q; 0 or
+ * a negative errno (the tty could not be used: *q says nothing). */
+int ui_query_terminal(struct ui_query *q, int in, int out, int timeout_ms);
+/* Reads answers and typed bytes from buf into *q; returns how many bytes it
+ * used. Unless final, an answer not all there yet is left unused. */
+size_t ui_query_parse(struct ui_query *q, const char *buf, size_t n, bool final);
+/* The colours TERM's terminfo entry has, -1 when it cannot be read (before
+ * the screen is set up; tty: the terminal's fd). */
+int ui_query_terminfo_colours(int tty);
+
 /* The colour depth of the terminal (after the screen is set up). */
 enum ui_depth ui_theme_depth(void);
 /* Allocates the colour pairs the theme needs at depth and fills its attr

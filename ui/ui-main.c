@@ -6,6 +6,7 @@
  * SIGTERM, and from a crash signal's handler.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <langinfo.h>
 #include <poll.h>
@@ -154,12 +155,43 @@ static void on_before_sleep(void *arg)
 	}
 }
 
-/* COLORTERM says 24-bit colour and terminfo does not: the screen on
- * encide's own direct-colour entry (ui_theme_direct_term), TERMINFO set
- * only while curses reads it. NULL to use TERM as it is. */
-static SCREEN *direct_screen(const struct loop *loop)
+/* How long the terminal may take to answer encide's question about colour
+ * (ui-query.c). Terminals answer at once; over SSH the answer takes a
+ * round trip. Only a terminal that answers nothing at all waits this long. */
+#define QUERY_TIMEOUT_MS 500
+
+/* The colour depth someone other than terminfo says the terminal has, and
+ * who (*why): COLORTERM, or the terminal's answer when asked (q is filled
+ * then, its typed keys to be handed back); UI__DEPTHS when nobody says.
+ * tty: the terminal's fd. */
+static enum ui_depth depth_said(struct ui_query *q, int tty, const char **why)
 {
-	char *dir = NULL, *name = ui_theme_direct_term(loop, &dir), *old = NULL;
+	const char *ct = getenv("COLORTERM");
+
+	*q = (struct ui_query){ 0 };
+	*why = NULL;
+	if (ct && (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0)) {
+		*why = "COLORTERM";
+		return UI_DEPTH_TRUE;
+	}
+	if (!ui_query_wanted() || ui_query_terminal(q, tty, tty, QUERY_TIMEOUT_MS) < 0 || !q->how)
+		return UI__DEPTHS;
+	*why = q->how;
+	return q->truecolor ? UI_DEPTH_TRUE : q->colors >= 256 ? UI_DEPTH_256 : UI__DEPTHS;
+}
+
+/* Whether terminfo's colours (-1: unknown) are fewer than depth has. */
+static bool entry_wanted(enum ui_depth depth, int colors)
+{
+	return (depth == UI_DEPTH_TRUE && colors < 0x1000000) || (depth == UI_DEPTH_256 && colors < 256);
+}
+
+/* The terminal has more colours than terminfo says: the screen on encide's
+ * own entry for TERM with them (ui_theme_term_entry), TERMINFO set only
+ * while curses reads it. NULL to use TERM as it is. */
+static SCREEN *entry_screen(const struct loop *loop, enum ui_depth depth)
+{
+	char *dir = NULL, *name = ui_theme_term_entry(loop, depth, &dir), *old = NULL;
 	SCREEN *screen = NULL;
 
 	if (!name)
@@ -176,6 +208,42 @@ static SCREEN *direct_screen(const struct loop *loop)
 	free(dir);
 	free(name);
 	return screen;
+}
+
+int ui_colours_report(FILE *f)
+{
+	static const char *const depths[] = { "24-bit colour", "256 colours", "8 colours", "no colour" };
+	const char *term = getenv("TERM"), *ct = getenv("COLORTERM"), *why;
+	struct ui_query q;
+	enum ui_depth said;
+	int colors, tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+
+	if (tty < 0) {
+		fprintf(stderr, "encide: --colours asks the terminal, and there is none: %s\n", strerror(errno));
+		return 1;
+	}
+	colors = term && *term ? ui_query_terminfo_colours(tty) : -1;
+	fprintf(f, "TERM=%s: terminfo says %d colours\n", term ? term : "", colors);
+	fprintf(f, "COLORTERM=%s\n", ct ? ct : "");
+	said = depth_said(&q, tty, &why);
+	close(tty);
+	if (why && strcmp(why, "COLORTERM") == 0)
+		fprintf(f, "the terminal: not asked (COLORTERM says 24-bit)\n");
+	else if (!ui_query_wanted())
+		fprintf(f, "the terminal: not asked (TERM=%s, or ENCIDE_TERM_QUERY=off)\n", term ? term : "");
+	else if (!q.answered)
+		fprintf(f, "the terminal: no answer in %d ms\n", QUERY_TIMEOUT_MS);
+	else if (q.how)
+		fprintf(f, "the terminal: answered %s, to %s\n", q.truecolor ? "24-bit colour" : "256 colours", q.how);
+	else
+		fprintf(f, "the terminal: answered nothing about colour\n");
+	if (said != UI__DEPTHS && entry_wanted(said, colors))
+		fprintf(f, "encide draws: %s (said by %s), through its terminfo entry encide-%s-%s\n", depths[said],
+			why, term, said == UI_DEPTH_TRUE ? "direct" : "256");
+	else
+		fprintf(f, "encide draws: %s (terminfo)\n", colors >= 0x1000000 ? depths[UI_DEPTH_TRUE]
+			: colors >= 256 ? depths[UI_DEPTH_256] : colors >= 8 ? depths[UI_DEPTH_8] : depths[UI_DEPTH_NONE]);
+	return 0;
 }
 
 /* Puts the terminal in the mode the UI needs. */
@@ -214,6 +282,9 @@ int ui_run(struct app *app, const char *theme)
 	bool watching = false;
 	SCREEN *screen = NULL;
 	char *errmsg = NULL, *theme_err = NULL;
+	struct ui_query query;
+	enum ui_depth said;
+	const char *why;
 
 	setlocale(LC_ALL, "");
 	ui.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -228,9 +299,12 @@ int ui_run(struct app *app, const char *theme)
 		theme = "dark";
 	ui.theme_name = strdup(theme ? theme : "dark");
 	have_saved_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
-	screen = direct_screen(app->loop);
-	if (!screen)
+	said = depth_said(&query, STDIN_FILENO, &why);
+	if (said == UI__DEPTHS || !entry_wanted(said, ui_query_terminfo_colours(STDOUT_FILENO)) ||
+	    (screen = entry_screen(app->loop, said)) == NULL) {
+		why = NULL;
 		screen = newterm(NULL, stdout, stdin);
+	}
 	if (!screen) {
 		if (asprintf(&errmsg, "cannot use the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "") < 0)
 			errmsg = NULL;
@@ -240,6 +314,10 @@ int ui_run(struct app *app, const char *theme)
 	crash_handlers(true);
 	terminal_setup();
 	ui.depth = ui_theme_depth();
+	ui.depth_why = why ? why : "terminfo";
+	/* Keys typed while the terminal was answering: read first, in order. */
+	for (size_t i = query.ntyped; i-- > 0;)
+		ungetch((unsigned char)query.typed[i]);
 	ui_theme_start(&ui.theme, ui.depth);
 	ui.hook = (struct app_ui){ .exec = ui_cmd_exec, .arg = &ui };
 	app->ui = &ui.hook;
@@ -266,6 +344,8 @@ int ui_run(struct app *app, const char *theme)
 	else if (theme_err)
 		ui_say(&ui, true, "%s (using the default theme)", theme_err);
 
+	if (query.ntyped)
+		ui_keys_read(&ui);
 	status = loop_run(app->loop);
 	if (status < 0) {
 		if (asprintf(&errmsg, "the event loop failed: %s", strerror(-status)) < 0)

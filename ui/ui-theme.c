@@ -326,17 +326,19 @@ int ui_theme_load(struct ui_theme *out, const char *name, char **errmsg)
 }
 
 /*
- * 24-bit colour when COLORTERM says so but terminfo does not (xterm-256color
- * over SSH from a terminal that has it): curses draws with terminfo's
- * setaf/setab, so encide compiles, once, a private entry that is TERM with
- * direct colour (colours are 0xRRGGBB, as in ncurses' *-direct entries,
- * the parameters separated by ';' which every such terminal reads), into
- * its state directory with tic, and asks curses for that entry. Any
- * failure leaves TERM as it is (256 or 8 colours).
+ * 24-bit colour when COLORTERM or the terminal itself says so but terminfo
+ * does not (xterm-256color over SSH from a terminal that has it): curses
+ * draws with terminfo's setaf/setab, so encide compiles, once, a private
+ * entry that is TERM with direct colour (colours are 0xRRGGBB, as in
+ * ncurses' *-direct entries, the parameters separated by ';' which every
+ * such terminal reads), into its state directory with tic, and asks curses
+ * for that entry. Likewise TERM with the 256-colour palette (xterm-256color's
+ * setaf/setab) when the terminal has it and TERM's entry has 8 (TERM=xterm,
+ * Debian's xterm). Any failure leaves TERM as it is.
  */
-char *ui_theme_direct_term(const struct loop *loop, char **out_dir)
+char *ui_theme_term_entry(const struct loop *loop, enum ui_depth depth, char **out_dir)
 {
-	const char *term = getenv("TERM"), *ct = getenv("COLORTERM");
+	const char *term = getenv("TERM");
 	char *dir = NULL, *tdir = NULL, *src = NULL, *name = NULL, *bin = NULL;
 	char *argv[6];
 	posix_spawnattr_t attr;
@@ -345,11 +347,10 @@ char *ui_theme_direct_term(const struct loop *loop, char **out_dir)
 	pid_t pid;
 	FILE *f;
 
-	if (!term || !*term || !ct || (strcmp(ct, "truecolor") != 0 && strcmp(ct, "24bit") != 0) ||
-	    strstr(term, "direct") || strspn(term, "abcdefghijklmnopqrstuvwxyz0123456789-+._") != strlen(term))
+	if ((depth != UI_DEPTH_TRUE && depth != UI_DEPTH_256) || !term || !*term || strstr(term, "direct") || strspn(term, "abcdefghijklmnopqrstuvwxyz0123456789-+._") != strlen(term))
 		return NULL;
 	if (!(dir = state_dir()) || asprintf(&tdir, "%s/terminfo", dir) < 0 ||
-	    asprintf(&name, "encide-%s-direct", term) < 0 || asprintf(&src, "%s/%s.src", tdir, name) < 0 ||
+	    asprintf(&name, "encide-%s-%s", term, depth == UI_DEPTH_TRUE ? "direct" : "256") < 0 || asprintf(&src, "%s/%s.src", tdir, name) < 0 ||
 	    asprintf(&bin, "%s/e/%s", tdir, name) < 0)
 		goto fail;
 	if (stat(bin, &st) == 0)
@@ -358,13 +359,20 @@ char *ui_theme_direct_term(const struct loop *loop, char **out_dir)
 	mkdir(tdir, 0700);
 	if (!(f = fopen(src, "w")))
 		goto fail;
-	fprintf(f, "%s|%s with 24-bit colour (encide: COLORTERM=%s),\n"
-		   "\tcolors#0x1000000, pairs#0x10000, RGB, ccc@, initc@,\n"
-		   "\tsetaf=\\E[%%?%%p1%%{8}%%<%%t3%%p1%%d%%e38;2;%%p1%%{65536}%%/%%d;%%p1%%{256}%%/%%{255}%%&%%d;"
-		   "%%p1%%{255}%%&%%d%%;m,\n"
-		   "\tsetab=\\E[%%?%%p1%%{8}%%<%%t4%%p1%%d%%e48;2;%%p1%%{65536}%%/%%d;%%p1%%{256}%%/%%{255}%%&%%d;"
-		   "%%p1%%{255}%%&%%d%%;m,\n"
-		   "\tuse=%s,\n", name, term, ct, term);
+	if (depth == UI_DEPTH_TRUE)
+		fprintf(f, "%s|%s with 24-bit colour (made by encide),\n"
+			   "\tcolors#0x1000000, pairs#0x10000, RGB, ccc@, initc@,\n"
+			   "\tsetaf=\\E[%%?%%p1%%{8}%%<%%t3%%p1%%d%%e38;2;%%p1%%{65536}%%/%%d;%%p1%%{256}%%/%%{255}%%&%%d;"
+			   "%%p1%%{255}%%&%%d%%;m,\n"
+			   "\tsetab=\\E[%%?%%p1%%{8}%%<%%t4%%p1%%d%%e48;2;%%p1%%{65536}%%/%%d;%%p1%%{256}%%/%%{255}%%&%%d;"
+			   "%%p1%%{255}%%&%%d%%;m,\n"
+			   "\tuse=%s,\n", name, term, term);
+	else
+		fprintf(f, "%s|%s with 256 colours (made by encide),\n"
+			   "\tcolors#256, pairs#0x10000,\n"
+			   "\tsetaf=\\E[%%?%%p1%%{8}%%<%%t3%%p1%%d%%e%%p1%%{16}%%<%%t9%%p1%%{8}%%-%%d%%e38;5;%%p1%%d%%;m,\n"
+			   "\tsetab=\\E[%%?%%p1%%{8}%%<%%t4%%p1%%d%%e%%p1%%{16}%%<%%t10%%p1%%{8}%%-%%d%%e48;5;%%p1%%d%%;m,\n"
+			   "\tuse=%s,\n", name, term, term);
 	if (fclose(f) != 0)
 		goto fail;
 	argv[0] = "tic";

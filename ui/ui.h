@@ -16,4 +16,9 @@
  * used (the reason is printed on stderr). */
 int ui_run(struct app *app, const char *theme);
 
+/* `encide --colours`: prints on f what terminfo, COLORTERM and the terminal
+ * itself (asked as ui_run asks it) say about colour, and what encide will
+ * draw with. 0, or 1 when there is no terminal (/dev/tty; said on stderr). */
+int ui_colours_report(FILE *f);
+
 #endif
