@@ -89,6 +89,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_input_entry,
 	&cmd_print_entry,
 	&cmd_locals_entry,
+	&cmd_args_entry,
 	&cmd_watch_entry,
 	&cmd_rwatch_entry,
 	&cmd_awatch_entry,

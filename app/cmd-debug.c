@@ -1137,10 +1137,12 @@ const struct cmd_entry cmd_print_entry = {
 	.exec = cmd_print_expr,
 };
 
+/* locals and args: told apart by name. */
 static int cmd_locals(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	bool args = strcmp(ctx->entry->name, "args") == 0;
 	char *text = NULL, *msg = NULL;
-	int err = dbg_locals(ctx->app->dbg, &text, &msg);
+	int err = (args ? dbg_args : dbg_locals)(ctx->app->dbg, &text, &msg);
 
 	if (err < 0) {
 		cmd_error(ctx, "%s", msg ? msg : strerror(-err));
@@ -1148,7 +1150,7 @@ static int cmd_locals(struct cmd_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	if (!*text)
-		cmd_print(ctx, "No locals.");
+		cmd_print(ctx, args ? "No arguments." : "No locals.");
 	for (char *line = text, *nl; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (nl)
@@ -1165,6 +1167,15 @@ const struct cmd_entry cmd_locals_entry = {
 	.name = "locals",
 	.usage = "",
 	.help = "Show the local variables of the selected frame, innermost block first (gdb's info locals)",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_locals,
+};
+
+const struct cmd_entry cmd_args_entry = {
+	.name = "args",
+	.usage = "",
+	.help = "Show the arguments of the selected frame's function (gdb's info args)",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_locals,

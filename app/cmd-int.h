@@ -79,6 +79,7 @@ extern const struct cmd_entry cmd_kill_entry;
 extern const struct cmd_entry cmd_interrupt_entry;
 extern const struct cmd_entry cmd_print_entry;
 extern const struct cmd_entry cmd_locals_entry;
+extern const struct cmd_entry cmd_args_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_rwatch_entry;
 extern const struct cmd_entry cmd_awatch_entry;

@@ -1925,7 +1925,36 @@ static int error_in_place(struct dbg_ev *ev, struct dbg_str *s)
 	return 0;
 }
 
-int dbg_locals(struct dbg *dbg, char **out, char **errmsg)
+/* Adds "name = value" lines for scope i's children of DIE tag tag. */
+static int scope_vars(struct dbg_ev *ev, int i, int tag, struct dbg_str *s)
+{
+	Dwarf_Die child;
+	int err = 0;
+
+	if (dwarf_child(&ev->scopes[i], &child) != 0)
+		return 0;
+	do {
+		const char *name = dwarf_diename(&child);
+		struct dbg_value *v;
+
+		if (dwarf_tag(&child) != tag || !name)
+			continue;
+		dbg_str_add(s, "%s = ", name);
+		err = var_value(ev, &child, ev->bias, scope_function(ev, i), true, &v);
+		if (err == 0)
+			err = dbg_value_format(ev, v, s, false);
+		if (err == -ENOMEM)
+			return err;
+		if (err < 0)
+			err = error_in_place(ev, s);
+		dbg_str_addn(s, "\n", 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return err;
+}
+
+/* gdb's `info locals` (args false: the variables of every block out to the
+ * function, innermost first) or `info args` (the function's parameters). */
+static int frame_vars(struct dbg *dbg, bool args, char **out, char **errmsg)
 {
 	struct dbg_ev ev;
 	struct dbg_str s = { 0 };
@@ -1941,31 +1970,14 @@ int dbg_locals(struct dbg *dbg, char **out, char **errmsg)
 		err = dbg_ev_fail(&ev, -ENOENT, "No symbol table info available.");
 		goto out;
 	}
-	/* Innermost block first, out to the function itself. */
 	for (int i = 0; i < ev.nscopes; i++) {
 		int tag = dwarf_tag(&ev.scopes[i]);
-		Dwarf_Die child;
 
 		if (tag != DW_TAG_lexical_block && tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
 			break;
-		if (dwarf_child(&ev.scopes[i], &child) == 0) {
-			do {
-				const char *name = dwarf_diename(&child);
-				struct dbg_value *v;
-
-				if (dwarf_tag(&child) != DW_TAG_variable || !name)
-					continue;
-				dbg_str_add(&s, "%s = ", name);
-				err = var_value(&ev, &child, ev.bias, scope_function(&ev, i), true, &v);
-				if (err == 0)
-					err = dbg_value_format(&ev, v, &s, false);
-				if (err == -ENOMEM)
-					goto out;
-				if (err < 0)
-					err = error_in_place(&ev, &s);
-				dbg_str_addn(&s, "\n", 1);
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
+		if ((!args || tag != DW_TAG_lexical_block) &&
+		    (err = scope_vars(&ev, i, args ? DW_TAG_formal_parameter : DW_TAG_variable, &s)) == -ENOMEM)
+			goto out;
 		if (tag != DW_TAG_lexical_block)
 			break;
 	}
@@ -1984,6 +1996,16 @@ out:
 		free(s.s);
 	}
 	return finish(&ev, err, errmsg);
+}
+
+int dbg_locals(struct dbg *dbg, char **out, char **errmsg)
+{
+	return frame_vars(dbg, false, out, errmsg);
+}
+
+int dbg_args(struct dbg *dbg, char **out, char **errmsg)
+{
+	return frame_vars(dbg, true, out, errmsg);
 }
 
 int dbg_frame_args(struct dbg *dbg, const struct dbg_frame *f, bool innermost, char **out)

@@ -333,6 +333,9 @@ unsigned dbg_history_next(struct dbg *dbg);
 /* The selected frame's local variables, innermost block first, one
  * "name = value" per line (gdb's `info locals`); "" when there are none. */
 int dbg_locals(struct dbg *dbg, char **out, char **errmsg);
+/* The selected frame's function's parameters, one "name = value" per line
+ * (gdb's `info args`); "" when it has none. */
+int dbg_args(struct dbg *dbg, char **out, char **errmsg);
 /* The value the function whose code holds func_pc has just returned (the
  * program stopped right after its return): from rax/rdx/xmm0 or the memory
  * rax points to. -ENODATA when it returns void. */

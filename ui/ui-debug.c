@@ -286,19 +286,25 @@ static void vars_load(struct ui *ui)
 		free(out);
 		free(msg);
 	}
-	if (dbg_locals(dbg, &text, &err) < 0) {
-		free(err);
-		return;
-	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strstr(line, " = ");
-
-		if (!eq)
+	/* The function's arguments, then its locals (Visual Studio's Locals). */
+	for (int k = 0; k < 2; k++) {
+		if ((k == 0 ? dbg_args : dbg_locals)(dbg, &text, &err) < 0) {
+			free(err);
+			err = NULL;
 			continue;
-		*eq = '\0';
-		var_add(ui, line, line, eq + 3, 0, false);
+		}
+		save = NULL;
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *eq = strstr(line, " = ");
+
+			if (!eq)
+				continue;
+			*eq = '\0';
+			var_add(ui, line, line, eq + 3, 0, false);
+		}
+		free(text);
+		text = NULL;
 	}
-	free(text);
 }
 
 /* Shows the source a superseded frame runs: the file as its generation
@@ -494,7 +500,10 @@ const struct ui_pane_type ui_stack_pane = {
 static void locals_draw(struct ui *ui, struct ui_pane *p)
 {
 	if (!ui->nvars) {
-		ui_pane_note(ui, p, ui->app->ndisplays ? "not stopped" : "not stopped (display EXPR adds a watch)");
+		bool stopped = ui->app->dbg && dbg_state(ui->app->dbg) == DBG_STOPPED;
+
+		ui_pane_note(ui, p, stopped ? "no arguments or locals here (display EXPR adds a watch)"
+				    : ui->app->ndisplays ? "not stopped" : "not stopped (display EXPR adds a watch)");
 		return;
 	}
 	ui_list_fit(p, ui->nvars);

@@ -1,5 +1,5 @@
 # The debugger against gdb: at a set of stops in debuggee-values, `bt`,
-# `info locals` (encide's `locals`) and `print EXPR` for ints, chars, a
+# `info locals` (`locals`), `info args` (`args`) and `print EXPR` for ints, chars, a
 # struct, arrays, strings, an enum, pointers, a double, a function pointer,
 # globals and statics must give the same values as `gdb -batch` at the same
 # stops. Normalised: stack addresses (gdb gives the program another
@@ -18,7 +18,7 @@ compare() {
 	local loc=$1
 	shift
 	local gargs=(-batch -nx -ex "break $loc" -ex run -ex 'echo @@bt\n' -ex bt -ex 'echo @@locals\n'
-		     -ex 'info locals')
+		     -ex 'info locals' -ex 'echo @@args\n' -ex 'info args')
 	{
 		echo "file $prog"
 		echo "break $loc"
@@ -28,6 +28,8 @@ compare() {
 		echo "bt"
 		echo "echo @@locals"
 		echo "locals"
+		echo "echo @@args"
+		echo "args"
 	} >"$tmp/s.enc"
 	for e in "$@"; do
 		local bang=
@@ -51,8 +53,8 @@ compare() {
 	normalise enc <"$tmp/enc.raw" >"$tmp/enc.out"
 	diff -u "$tmp/gdb.out" "$tmp/enc.out" >"$tmp/diff" ||
 		fail "encide and gdb differ at $loc:$(printf '\n')$(cat "$tmp/diff")"
-	[ "$(grep -c '^print\|^local\|^frame' "$tmp/gdb.out")" -gt 0 ] || fail "nothing compared at $loc"
-	checked=$((checked + $(grep -c '^print\|^local\|^frame' "$tmp/gdb.out")))
+	[ "$(grep -c '^print\|^local\|^arg\|^frame' "$tmp/gdb.out")" -gt 0 ] || fail "nothing compared at $loc"
+	checked=$((checked + $(grep -c '^print\|^local\|^arg\|^frame' "$tmp/gdb.out")))
 }
 
 # The sections between the @@ markers, one comparable line per value:
@@ -75,6 +77,7 @@ normalise() {
 		next
 	}
 	section == "locals" { print "local " $0; next }
+	section == "args" { print "arg " $0; next }
 	section == "print" {
 		line = $0
 		if (!sub(/^\$[0-9]+ = /, "", line)) line = "error: " line
@@ -94,4 +97,4 @@ compare swap p 'p.a' 'p.b * 3' r
 compare half v 'v * 2' '(int)v' '(float)v'
 compare apply op '*op' v 'op == add' r
 compare tick i
-pass "bt, locals and print agree with gdb on $checked values"
+pass "bt, locals, args and print agree with gdb on $checked values"

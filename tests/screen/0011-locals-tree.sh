@@ -5,7 +5,8 @@
 # followed into the struct it points to and opened in turn, a null pointer
 # and a function that have nothing to open, what was opened staying open
 # after a step (with the new values), Left going from a part to its parent,
-# and a watch (w, display EXPR) opened like a local and removed with d.
+# a watch (w, display EXPR) opened like a local and removed with d, and a
+# function's arguments shown before its locals.
 # The pane is zoomed, so the program's terminal shrank and it has a
 # SIGWINCH waiting: the step must not end on it (gdb lets it through).
 set -u
@@ -139,6 +140,12 @@ choose '^- g_pair = '
 keys d
 wait_gone '^[-+] g_pair = ' || fail "d did not remove the watch"
 pass "a watch added with w, opened with Right, removed with d"
+
+# A function's arguments come first in the pane (half() has no locals).
+keys C-k s
+wait_for "stopped in half:" || fail "C-k s did not step into half()"
+wait_for '^  v = [0-9.e+-]+$' || fail "the argument v of half() is not in the locals pane"
+pass "stepped into half(): its argument v is shown (arguments, then locals)"
 
 keys C-k x
 wait_gone 'stopped in' || fail "C-k x did not stop debugging"
