@@ -56,6 +56,20 @@ struct dbg_row {
 };
 
 /* What the debugger knows of one module's code (the executable, a library). */
+/* A defined function or variable of a module's symbol table, for look-ups
+ * by name (dbg-symbols.c: a scan of glibc's table per look-up, and each
+ * apply makes libdwfl read every table anew, cost an apply milliseconds). */
+struct dbg_sym {
+	char *name;        /* without a version ("stdout" of "stdout@GLIBC_2.2.5"; owned) */
+	const char *file;  /* the STT_FILE symbol before it (in the module's symfiles), or NULL */
+	uint64_t addr;     /* its address in the process */
+	uint64_t size;     /* st_size */
+	uint32_t k;        /* its index in the table: look-ups keep that order */
+	unsigned char type; /* STT_FUNC, STT_OBJECT, STT_TLS, STT_GNU_IFUNC */
+	unsigned char bind; /* STB_LOCAL, STB_GLOBAL, STB_WEAK */
+	bool versioned;    /* the table's name had "@VERSION" */
+};
+
 struct dbg_module {
 	Dwfl_Module *mod;  /* libdwfl's module */
 	char *name;        /* its file */
@@ -65,13 +79,19 @@ struct dbg_module {
 	char **files;      /* source files named by rows (absolute when known) */
 	size_t nfiles;     /* entries in files */
 	bool rows_read;    /* rows was built (even if empty) */
+	struct dbg_sym *syms; /* its symbols by name, then index (NULL: none) */
+	size_t nsyms;      /* entries */
+	char **symfiles;   /* the STT_FILE names syms point to (owned) */
+	size_t nsymfiles;  /* entries */
+	bool syms_read;    /* syms was built (even if empty) */
 	/* Loaded code (dbg_add_code): libdwfl lays the relocatable file out
 	 * at addresses of its own; these translate to where it really is. */
 	uint64_t *layout;  /* per section: libdwfl's address (sh_addr), or NULL */
 	uint64_t *placed;  /* per section: the real address, 0 if not loaded */
 	uint64_t *sizes;   /* per section: size */
 	size_t nsecs;      /* entries in the three */
-	size_t last_sec;   /* the section from_layout() found last (a hint) */
+	size_t *placed_order; /* the loaded sections' indices by layout address */
+	size_t nplaced_order; /* entries */
 	unsigned generation; /* Edit and Continue generation of its code (0: as built) */
 };
 

@@ -140,6 +140,108 @@ void dbg_forget_code(struct dbg *dbg)
 	dbg_code_process_gone(dbg);
 }
 
+static void syms_release(struct dbg_module *m)
+{
+	for (size_t j = 0; j < m->nsyms; j++)
+		free(m->syms[j].name);
+	free(m->syms);
+	for (size_t j = 0; j < m->nsymfiles; j++)
+		free(m->symfiles[j]);
+	free(m->symfiles);
+	m->syms = NULL;
+	m->symfiles = NULL;
+	m->nsyms = m->nsymfiles = 0;
+	m->syms_read = false;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct dbg_sym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* Reads module m's defined functions and variables into m->syms, sorted
+ * by name, then by their order in the table (once per module). */
+static void syms_read(struct dbg_module *m)
+{
+	int n = dwfl_module_getsymtab(m->mod);
+	const char *file = NULL;
+	size_t cap = 0;
+
+	m->syms_read = true;
+	for (int k = 1; k < n; k++) {
+		GElf_Sym sym;
+		GElf_Addr a;
+		const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &a, NULL, NULL, NULL);
+		unsigned type = GELF_ST_TYPE(sym.st_info);
+		struct dbg_sym *e;
+
+		if (!s)
+			continue;
+		if (type == STT_FILE) {
+			char **v = realloc(m->symfiles, (m->nsymfiles + 1) * sizeof(*v));
+
+			if (!v || !(v[m->nsymfiles] = strdup(s))) {
+				m->symfiles = v ? v : m->symfiles;
+				goto fail;
+			}
+			m->symfiles = v;
+			file = v[m->nsymfiles++];
+			continue;
+		}
+		if (sym.st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_OBJECT && type != STT_TLS && type != STT_GNU_IFUNC))
+			continue;
+		if (m->nsyms == cap) {
+			struct dbg_sym *v = realloc(m->syms, (cap ? cap * 2 : 256) * sizeof(*v));
+
+			if (!v)
+				goto fail;
+			m->syms = v;
+			cap = cap ? cap * 2 : 256;
+		}
+		e = &m->syms[m->nsyms];
+		*e = (struct dbg_sym){ .name = strndup(s, strcspn(s, "@")), .file = file, .addr = a,
+				       .size = sym.st_size, .k = (uint32_t)k, .type = (unsigned char)type,
+				       .bind = (unsigned char)GELF_ST_BIND(sym.st_info), .versioned = strchr(s, '@') != NULL };
+		if (!e->name)
+			goto fail;
+		m->nsyms++;
+	}
+	if (m->nsyms > 1)
+		qsort(m->syms, m->nsyms, sizeof(*m->syms), sym_cmp);
+	return;
+fail:
+	/* Out of memory: no symbols (look-ups fail, nothing crashes). */
+	syms_release(m);
+	m->syms_read = true;
+}
+
+/* The first of module m's symbols named name (in table order), or NULL;
+ * *end is one past the last of that name. */
+static const struct dbg_sym *syms_named(struct dbg_module *m, const char *name, const struct dbg_sym **end)
+{
+	size_t lo = 0, hi;
+
+	if (!m->syms_read)
+		syms_read(m);
+	hi = m->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(m->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < m->nsyms && strcmp(m->syms[hi].name, name) == 0; hi++)
+		;
+	*end = m->syms + hi;
+	return lo < hi ? m->syms + lo : NULL;
+}
+
 static void modules_release(struct dbg *dbg)
 {
 	for (size_t i = 0; i < dbg->nmods; i++) {
@@ -149,10 +251,12 @@ static void modules_release(struct dbg *dbg)
 			free(m->files[j]);
 		free(m->files);
 		free(m->rows);
+		syms_release(m);
 		free(m->name);
 		free(m->layout);
 		free(m->placed);
 		free(m->sizes);
+		free(m->placed_order);
 	}
 	free(dbg->mods);
 	dbg->mods = NULL;
@@ -175,20 +279,31 @@ struct Dwfl *dbg_dwfl(struct dbg *dbg)
 	return dbg->dwfl;
 }
 
-/* Loaded code: libdwfl's layout address a to the real one (0: not loaded). */
+/* Loaded code: libdwfl's layout address a to the real one (0: not loaded).
+ * A binary search of the loaded sections by layout address (most rows of
+ * a CU's line table are in functions that were not loaded: each was a
+ * walk of all its sections, a hundred with -ffunction-sections). */
 static uint64_t from_layout(struct dbg_module *m, uint64_t a)
 {
-	/* The section of the last answer first: a line table's rows come
-	 * section by section (an object of 100 function sections made this
-	 * a search per row). */
-	for (size_t i = 0; i <= m->nsecs; i++) {
-		size_t k = i == 0 ? m->last_sec : i - 1;
+	size_t lo = 0, hi = m->nplaced_order;
 
-		if (k < m->nsecs && m->placed[k] && a >= m->layout[k] &&
-		    a < m->layout[k] + m->sizes[k] + (m->sizes[k] == 0)) {
-			m->last_sec = k;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->layout[m->placed_order[mid]] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* The last sections starting at or before a (an empty one may share
+	 * its start with the next). */
+	while (lo-- > 0) {
+		size_t k = m->placed_order[lo];
+
+		if (a < m->layout[k] + m->sizes[k] + (m->sizes[k] == 0))
 			return m->placed[k] + (a - m->layout[k]);
-		}
+		if (m->sizes[k] != 0)
+			break;
 	}
 	return 0;
 }
@@ -200,6 +315,33 @@ static uint64_t to_layout(const struct dbg_module *m, uint64_t pc)
 		if (m->placed[k] && pc >= m->placed[k] && pc < m->placed[k] + m->sizes[k])
 			return m->layout[k] + (pc - m->placed[k]);
 	return pc;
+}
+
+static const struct dbg_module *order_module; /* layout_order's, for by_layout */
+
+static int by_layout(const void *x, const void *y)
+{
+	uint64_t a = order_module->layout[*(const size_t *)x], b = order_module->layout[*(const size_t *)y];
+	uint64_t sa = order_module->sizes[*(const size_t *)x], sb = order_module->sizes[*(const size_t *)y];
+
+	/* By start; at one start, an empty section first. */
+	return a != b ? (a > b) - (a < b) : (sa > sb) - (sa < sb);
+}
+
+/* m->placed_order: the loaded sections sorted by layout address. */
+static int layout_order(struct dbg_module *m)
+{
+	m->placed_order = calloc(m->nsecs ? m->nsecs : 1, sizeof(*m->placed_order));
+	if (!m->placed_order)
+		return -ENOMEM;
+	m->nplaced_order = 0;
+	for (size_t k = 0; k < m->nsecs; k++)
+		if (m->placed[k])
+			m->placed_order[m->nplaced_order++] = k;
+	order_module = m;
+	qsort(m->placed_order, m->nplaced_order, sizeof(*m->placed_order), by_layout);
+	order_module = NULL;
+	return 0;
 }
 
 static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg)
@@ -242,6 +384,12 @@ static int add_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf
 					m->layout[k] = sh.sh_addr + ebias;
 					m->sizes[k] = sh.sh_size;
 				}
+			}
+			if (layout_order(m) < 0) {
+				free(m->layout);
+				free(m->placed);
+				free(m->sizes);
+				return DWARF_CB_ABORT;
 			}
 			m->name = strdup(name);
 			m->low = low;
@@ -389,6 +537,16 @@ int dbg_symbols_refresh(struct dbg *dbg, char **errmsg)
 					o->rows = NULL;
 					o->files = NULL;
 					o->nrows = o->nfiles = 0;
+					/* Its symbols too. */
+					m->syms = o->syms;
+					m->nsyms = o->nsyms;
+					m->symfiles = o->symfiles;
+					m->nsymfiles = o->nsymfiles;
+					m->syms_read = o->syms_read;
+					o->syms = NULL;
+					o->symfiles = NULL;
+					o->nsyms = o->nsymfiles = 0;
+					o->syms_read = false;
 					break;
 				}
 			}
@@ -922,23 +1080,16 @@ bool dbg_function_by_name(struct dbg *dbg, const char *name, uint64_t *low, uint
 		for (size_t i = 0; i < dbg->nmods; i++) {
 			struct dbg_module *m = &dbg->mods[i];
 			bool is_program = dbg->program && strcmp(m->name, dbg->program) == 0;
-			int n;
+			const struct dbg_sym *e, *end;
 
 			if (is_program != (pass == 0) || m->layout)
 				continue;
-			n = dwfl_module_getsymtab(m->mod);
-			for (int k = 1; k < n; k++) {
-				GElf_Sym sym;
-				GElf_Addr addr;
-				const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &addr, NULL, NULL, NULL);
-
-				if (s && GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx != SHN_UNDEF &&
-				    strcmp(s, name) == 0) {
-					*low = addr;
-					*high = addr + (sym.st_size ? sym.st_size : 1);
+			for (e = syms_named(m, name, &end); e && e < end; e++)
+				if (e->type == STT_FUNC && !e->versioned) {
+					*low = e->addr;
+					*high = e->addr + (e->size ? e->size : 1);
 					return true;
 				}
-			}
 		}
 	}
 	return false;
@@ -1329,39 +1480,23 @@ static const char *base_name(const char *path)
 static bool module_symbol(struct dbg_module *m, const char *name, const char *cu_file, uint64_t *addr,
 			  uint64_t *size, unsigned *type)
 {
-	int n = dwfl_module_getsymtab(m->mod);
-	const char *file = NULL;
+	const struct dbg_sym *e, *end;
 
-	for (int k = 1; k < n; k++) {
-		GElf_Sym sym;
-		GElf_Addr a;
-		const char *s = dwfl_module_getsym_info(m->mod, k, &sym, &a, NULL, NULL, NULL);
+	for (e = syms_named(m, name, &end); e && e < end; e++) {
+		const char *file = e->file;
 
-		if (!s)
-			continue;
-		if (GELF_ST_TYPE(sym.st_info) == STT_FILE) {
-			file = s;
-			continue;
-		}
-		/* "stdout@GLIBC_2.2.5" (a copy relocation's symbol) is "stdout". */
-		if (sym.st_shndx == SHN_UNDEF || strncmp(s, name, strlen(name)) != 0 ||
-		    (s[strlen(name)] != '\0' && s[strlen(name)] != '@'))
-			continue;
-		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC && GELF_ST_TYPE(sym.st_info) != STT_OBJECT &&
-		    GELF_ST_TYPE(sym.st_info) != STT_TLS && GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
-			continue;
 		/* A global of hidden visibility is local in the linked program:
 		 * the linker lists those after a file symbol with no name, past
 		 * every file's own statics. */
-		if (cu_file ? !(GELF_ST_BIND(sym.st_info) == STB_LOCAL && file && *file &&
+		if (cu_file ? !(e->bind == STB_LOCAL && file && *file &&
 				strcmp(base_name(file), base_name(cu_file)) == 0)
-			    : GELF_ST_BIND(sym.st_info) == STB_LOCAL && !(file && !*file))
+			    : e->bind == STB_LOCAL && !(file && !*file))
 			continue;
-		*addr = a;
+		*addr = e->addr;
 		if (size)
-			*size = sym.st_size;
+			*size = e->size;
 		if (type)
-			*type = GELF_ST_TYPE(sym.st_info);
+			*type = e->type;
 		return true;
 	}
 	return false;

@@ -405,46 +405,69 @@ static bool same_constant(const struct obj *x, const struct obj_reloc *ra, const
 
 /* True when the code of sections ca (x) and cb (y), of the same length,
  * differs only in immediates where moved(old value, new value) holds: a
- * __LINE__ below an inserted line. */
+ * __LINE__ below an inserted line. The old code is walked instruction by
+ * instruction without capstone's details (lengths only); an instruction
+ * whose bytes differ is decoded in detail in both, and the first
+ * difference that is not a moved line ends the walk (a changed constant in
+ * a long function cost two whole detailed disassemblies). */
 static bool only_lines_differ(const struct obj_section *ca, const struct obj_section *cb,
 			      bool (*moved)(void *arg, int64_t was, int64_t now), void *arg)
 {
-	csh cs;
-	cs_insn *ia = NULL, *ib = NULL;
-	size_t na, nb;
+	csh fast, detail;
+	cs_insn *in;
+	const uint8_t *code = ca->data;
+	size_t size = ca->size;
+	uint64_t addr = 0;
 	bool ok = moved != NULL;
 
-	if (!ok || cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+	if (!ok || cs_open(CS_ARCH_X86, CS_MODE_64, &fast) != CS_ERR_OK)
 		return false;
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-	na = cs_disasm(cs, ca->data, ca->size, 0, 0, &ia);
-	nb = cs_disasm(cs, cb->data, cb->size, 0, 0, &ib);
-	ok = na == nb && na > 0;
-	for (size_t i = 0; ok && i < na; i++) {
-		const cs_x86_encoding *e = &ib[i].detail->x86.encoding;
-		size_t at = (size_t)ib[i].address, len = ib[i].size;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &detail) != CS_ERR_OK) {
+		cs_close(&fast);
+		return false;
+	}
+	cs_option(detail, CS_OPT_DETAIL, CS_OPT_ON);
+	if (!(in = cs_malloc(fast)))
+		ok = false;
+	while (ok && cs_disasm_iter(fast, &code, &size, &addr, in)) {
+		size_t at = (size_t)in->address, len = in->size;
+		cs_insn *ia = NULL, *ib = NULL;
+		const cs_x86_encoding *e;
 		int64_t was = 0, now = 0;
 
-		if (ia[i].address != ib[i].address || ia[i].size != len) {
-			ok = false;
-			break;
-		}
 		if (memcmp(ca->data + at, cb->data + at, len) == 0)
 			continue;
 		/* Only the immediate may differ, and by the line map. */
-		ok = e->imm_size > 0 && e->imm_size <= 8 && e->imm_offset + e->imm_size <= len &&
-		     memcmp(ca->data + at, cb->data + at, e->imm_offset) == 0 &&
-		     memcmp(ca->data + at + e->imm_offset + e->imm_size, cb->data + at + e->imm_offset + e->imm_size,
-			    len - e->imm_offset - e->imm_size) == 0;
+		ok = cs_disasm(detail, ca->data + at, ca->size - at, at, 1, &ia) == 1 &&
+		     cs_disasm(detail, cb->data + at, cb->size - at, at, 1, &ib) == 1 && ia->size == ib->size;
 		if (ok) {
-			memcpy(&was, ca->data + at + e->imm_offset, e->imm_size);
-			memcpy(&now, cb->data + at + e->imm_offset, e->imm_size);
-			ok = moved(arg, was, now);
+			e = &ib->detail->x86.encoding;
+			len = ib->size;
+			ok = e->imm_size > 0 && e->imm_size <= 8 && e->imm_offset + e->imm_size <= len &&
+			     memcmp(ca->data + at, cb->data + at, e->imm_offset) == 0 &&
+			     memcmp(ca->data + at + e->imm_offset + e->imm_size,
+				    cb->data + at + e->imm_offset + e->imm_size,
+				    len - e->imm_offset - e->imm_size) == 0;
+			if (ok) {
+				memcpy(&was, ca->data + at + e->imm_offset, e->imm_size);
+				memcpy(&now, cb->data + at + e->imm_offset, e->imm_size);
+				ok = moved(arg, was, now);
+			}
+			if (ok && ia->size != len)
+				ok = false;
 		}
+		if (ia)
+			cs_free(ia, 1);
+		if (ib)
+			cs_free(ib, 1);
 	}
-	cs_free(ia, na);
-	cs_free(ib, nb);
-	cs_close(&cs);
+	/* Bytes capstone could not read: the same, or not only lines. */
+	if (ok && size > 0)
+		ok = memcmp(ca->data + (ca->size - size), cb->data + (cb->size - size), size) == 0;
+	if (in)
+		cs_free(in, 1);
+	cs_close(&fast);
+	cs_close(&detail);
 	return ok;
 }
 
