@@ -613,34 +613,69 @@ const char *project_target_path(const struct project *proj, size_t i)
 	return i < proj->ntargets ? proj->target_paths[i] : NULL;
 }
 
+/* The target whose file is path (a symbolic link to it too: a link reads
+ * libz.so, the target is libz.so.1.2.13), or -1. */
+static long target_at(const struct project *proj, const char *path)
+{
+	char *real = realpath(path, NULL);
+	long found = -1;
+
+	for (size_t j = 0; j < proj->ntargets && found < 0; j++) {
+		char *tr;
+
+		if (strcmp(proj->target_paths[j], path) == 0) {
+			found = (long)j;
+		} else if (real && (tr = realpath(proj->target_paths[j], NULL))) {
+			if (strcmp(tr, real) == 0)
+				found = (long)j;
+			free(tr);
+		}
+	}
+	free(real);
+	return found;
+}
+
+/* Whether the link of target i read out: itself, in an archive, or through
+ * a shared library of the project that it links with (and so on, depth
+ * links deep). 1, 0, or -ENOENT when the link's inputs are not known. */
+static int linked_in(const struct project *proj, size_t i, const char *out, int depth)
+{
+	const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+
+	if (!proj->target_inputs || !proj->target_inputs[i])
+		return -ENOENT;
+	for (char **p = proj->target_inputs[i]; *p; p++) {
+		size_t len = strlen(*p);
+		char **members;
+		bool in = false;
+		long j;
+
+		if (strcmp(*p, out) == 0)
+			return 1;
+		/* A shared library the project builds: what its link read is
+		 * code the program runs too. */
+		if (depth > 0 && strstr(*p, ".so") && (j = target_at(proj, *p)) >= 0 && (size_t)j != i &&
+		    linked_in(proj, (size_t)j, out, depth - 1) == 1)
+			return 1;
+		/* An archive the link read: the object may be in it. */
+		if (len < 2 || strcmp(*p + len - 2, ".a") != 0 || !(members = build_ar_members(*p)))
+			continue;
+		for (char **m = members; *m && !in; m++)
+			in = strcmp(*m, base) == 0;
+		build_argv_free(members);
+		if (in)
+			return 1;
+	}
+	return 0;
+}
+
 int project_tu_linked(const struct project *proj, size_t tu)
 {
 	const char *target = project_target(proj), *out = project_tu_output(proj, tu);
 
-	for (size_t i = 0; target && out && i < proj->ntargets; i++) {
-		if (strcmp(proj->targets[i], target) != 0)
-			continue;
-		if (!proj->target_inputs || !proj->target_inputs[i])
-			return -ENOENT;
-		for (char **p = proj->target_inputs[i]; *p; p++) {
-			size_t len = strlen(*p);
-			const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
-			char **members;
-			bool in = false;
-
-			if (strcmp(*p, out) == 0)
-				return 1;
-			/* An archive the link read: the object may be in it. */
-			if (len < 2 || strcmp(*p + len - 2, ".a") != 0 || !(members = build_ar_members(*p)))
-				continue;
-			for (char **m = members; *m && !in; m++)
-				in = strcmp(*m, base) == 0;
-			build_argv_free(members);
-			if (in)
-				return 1;
-		}
-		return 0;
-	}
+	for (size_t i = 0; target && out && i < proj->ntargets; i++)
+		if (strcmp(proj->targets[i], target) == 0)
+			return linked_in(proj, i, out, 4);
 	return -ENOENT;
 }
 

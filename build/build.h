@@ -99,9 +99,10 @@ const char *project_target_path(const struct project *proj, size_t i);
 /* The target to debug: the one chosen with project_target_set(), else the
  * only or first one; NULL when none is known yet. */
 const char *project_target(const struct project *proj);
-/* Whether the object of TU tu is an input of the target's link, itself or
- * as a member (by name) of an archive the link read: 1, 0, or -ENOENT when
- * the project does not know (no link record). */
+/* Whether the object of TU tu is an input of the target's link, itself, as
+ * a member (by name) of an archive the link read, or through a shared
+ * library the project builds and the target links with: 1, 0, or -ENOENT
+ * when the project does not know (no link record). */
 int project_tu_linked(const struct project *proj, size_t tu);
 /* Chooses the target to debug and remembers it in the project's state dir
  * (so the next session picks it too). Returns 0, or -ENOENT (no such target,

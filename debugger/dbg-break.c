@@ -228,6 +228,7 @@ static int resolve(struct dbg *dbg, struct dbg_bp *bp, char **errmsg)
 		bp->info.nsites = bp->nsites;
 	}
 	if (bp->info.id > 0) {
+		bp->found = true;
 		bus_emit_breakpoint_set(dbg->bus, &(struct ev_breakpoint_set){
 			.id = bp->info.id, .location = bp->location, .file = bp->file,
 			.line = bp->info.line, .address = (int64_t)bp->info.address,
@@ -314,6 +315,23 @@ int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, ch
 		return 0;
 	}
 	err = resolve(dbg, bp, errmsg);
+	if (err == -ENOENT && dbg->pid <= 0 && dbg_program_own_libraries(dbg)) {
+		/* Not in the program, which loads libraries of its own (a
+		 * RUNPATH: a CMake build tree's): perhaps in one of them. */
+		char *text = NULL;
+
+		bp->pending = true;
+		if (asprintf(&text, "breakpoint %d (%s): %s; pending: set when a shared library that has it is "
+			     "loaded", dbg->next_bp_id, location, errmsg && *errmsg ? *errmsg : "not found") >= 0)
+			bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
+		free(text);
+		if (errmsg) {
+			free(*errmsg);
+			*errmsg = NULL;
+		}
+		*id = dbg->next_bp_id++;
+		return 0;
+	}
 	if (err < 0) {
 		bp_drop(dbg, bp);
 		return err;
@@ -435,6 +453,50 @@ void dbg_set_condition_evaluator(struct dbg *dbg, dbg_cond_fn *fn, void *arg)
 	dbg->cond_arg = arg;
 }
 
+/* Whether the shared-library event breakpoint is planted. */
+static bool has_solib(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nbps; i++)
+		if (dbg->bps[i]->solib && !dbg->bps[i]->deleted)
+			return true;
+	return false;
+}
+
+/* Libraries were mapped: the pending breakpoints that are in them now are
+ * set (quietly, as gdb does; the breakpoint event says where). */
+static void pending_resolve(struct dbg *dbg)
+{
+	for (size_t i = 0; i < dbg->nbps; i++) {
+		struct dbg_bp *bp = dbg->bps[i];
+
+		if (bp->info.id <= 0 || bp->deleted || !bp->pending || resolve(dbg, bp, NULL) < 0)
+			continue;
+		bp->pending = false;
+		for (size_t j = 0; bp->info.enabled && j < bp->nsites; j++)
+			site_insert(dbg, &bp->sites[j]);
+	}
+}
+
+bool dbg_break_solib(struct dbg *dbg)
+{
+	uint64_t addr;
+	struct dbg_bp *bp;
+
+	if (dbg_lookup_symbol(dbg, "_dl_debug_state", NULL, &addr, NULL) < 0 || !(bp = bp_new(dbg, "*_dl_debug_state")))
+		return false;
+	bp->info.id = dbg->next_internal_id--;
+	bp->solib = true;
+	if (!(bp->sites = calloc(1, sizeof(*bp->sites)))) {
+		bp_drop(dbg, bp);
+		return false;
+	}
+	bp->sites[0].addr = addr;
+	bp->nsites = 1;
+	if (dbg->pid > 0)
+		site_insert(dbg, &bp->sites[0]);
+	return true;
+}
+
 void dbg_break_insert_all(struct dbg *dbg)
 {
 	for (size_t i = 0; i < dbg->nbps; i++) {
@@ -446,13 +508,23 @@ void dbg_break_insert_all(struct dbg *dbg)
 			if (resolve(dbg, bp, &err) < 0) {
 				char *text = NULL;
 
-				if (asprintf(&text, "breakpoint %d (%s): %s", bp->info.id, bp->location,
-					     err ? err : "not found") >= 0)
+				/* Perhaps in a shared library not mapped yet: quietly so
+				 * when it was found in one in an earlier run, or the user
+				 * was told it is pending. */
+				bool quiet = dbg->pid > 0 && has_solib(dbg) && (bp->pending || bp->found);
+
+				bp->pending = dbg->pid > 0 && has_solib(dbg);
+				bp->nsites = 0; /* the last run's addresses */
+				if (!quiet &&
+				    asprintf(&text, "breakpoint %d (%s): %s%s", bp->info.id, bp->location,
+					     err ? err : "not found", bp->pending ? "; pending: set when a shared "
+					     "library that has it is loaded" : "") >= 0)
 					bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
 				free(text);
 				free(err);
 				continue;
 			}
+			bp->pending = false;
 		}
 		if (!bp->info.enabled)
 			continue;
@@ -634,6 +706,12 @@ bool dbg_break_hit(struct dbg *dbg, struct dbg_thread *t, struct dbg_bp *bp)
 			here |= b->sites[j].addr == pc && b->sites[j].inserted;
 		if (!here || b->deleted || !b->info.enabled)
 			continue;
+		if (b->solib) {
+			/* Libraries mapped or unmapped: read them, set what waited. */
+			dbg_symbols_update(dbg);
+			pending_resolve(dbg);
+			continue;
+		}
 		if (b->info.id < 0) {
 			/* Internal: only in the frame (and thread) it was meant for. */
 			if (b->hit || (b->frame_sp && t->regs.rsp < b->frame_sp) || (b->tid && b->tid != t->tid))

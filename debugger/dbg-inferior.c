@@ -484,7 +484,9 @@ static void forget_process(struct dbg *dbg)
 	dbg->killing = false;
 	dbg_step_cancel(dbg);
 	dbg_break_process_gone(dbg);
-	dbg_code_process_gone(dbg);
+	/* Code Edit and Continue loaded was in this process only: the next
+	 * run's breakpoints must not find its lines. */
+	dbg_forget_code(dbg);
 }
 
 static void report_exit(struct dbg *dbg, int status)
@@ -883,6 +885,8 @@ static int process_begin(struct dbg *dbg, pid_t pid, int pty, char **errmsg)
 	err = dbg_symbols_refresh(dbg, errmsg);
 	if (err < 0)
 		return err;
+	/* Before the breakpoints: those in libraries not mapped yet wait. */
+	dbg_break_solib(dbg);
 	dbg_break_insert_all(dbg);
 	return 0;
 }

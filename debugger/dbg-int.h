@@ -44,6 +44,11 @@ struct dbg_bp {
 	uint64_t frame_sp;       /* internal: only hits with rsp above this count */
 	pid_t tid;               /* internal: only this thread's hits count (0: any) */
 	bool deleted;            /* swept at the next stop */
+	bool found;              /* a user's, resolved at least once */
+	bool pending;            /* a user's, not found in the process as it is: set when a
+				    shared library that has it is loaded */
+	bool solib;              /* internal: the dynamic linker's r_brk (_dl_debug_state),
+				    called when it has mapped or unmapped libraries */
 };
 
 /* A line table row, biased to run-time addresses. */
@@ -55,7 +60,6 @@ struct dbg_row {
 	bool end;         /* end of a sequence (addr is one past the code) */
 };
 
-/* What the debugger knows of one module's code (the executable, a library). */
 /* A defined function or variable of a module's symbol table, for look-ups
  * by name (dbg-symbols.c: a scan of glibc's table per look-up, and each
  * apply makes libdwfl read every table anew, cost an apply milliseconds). */
@@ -70,6 +74,7 @@ struct dbg_sym {
 	bool versioned;    /* the table's name had "@VERSION" */
 };
 
+/* What the debugger knows of one module's code (the executable, a library). */
 struct dbg_module {
 	Dwfl_Module *mod;  /* libdwfl's module */
 	char *name;        /* its file */
@@ -263,6 +268,10 @@ void dbg_symbols_release(struct dbg *dbg);
 /* Reads the modules again when the process's mappings changed (a library
  * was loaded): cheap when nothing changed. */
 void dbg_symbols_update(struct dbg *dbg);
+/* Whether the program names a RUNPATH or RPATH: it loads shared libraries
+ * of its own (a build tree's), whose functions are not known before it
+ * runs. */
+bool dbg_program_own_libraries(struct dbg *dbg);
 /* The module holding pc, or NULL. */
 struct dbg_module *dbg_module_at(struct dbg *dbg, uint64_t pc);
 /* The row holding pc (the last row with addr <= pc in its sequence). */
@@ -333,6 +342,11 @@ void dbg_break_remove_all(struct dbg *dbg);
 struct dbg_bp *dbg_break_at(struct dbg *dbg, uint64_t addr);
 /* An internal breakpoint at addr; returns its id (< 0) or 0 on failure. */
 int dbg_break_internal(struct dbg *dbg, uint64_t addr, uint64_t frame_sp, dbg_bp_hit_fn *hit);
+/* Plants the shared-library event breakpoint on the dynamic linker's
+ * _dl_debug_state (a new process's): pending breakpoints are set when a
+ * library that has them is mapped. False when there is no such function
+ * (a static program). */
+bool dbg_break_solib(struct dbg *dbg);
 void dbg_break_internal_delete(struct dbg *dbg, int id);
 /* An internal breakpoint's info (address: where it is), or NULL. */
 const struct dbg_bp_info *dbg_break_internal_info(struct dbg *dbg, int id);

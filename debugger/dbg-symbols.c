@@ -611,6 +611,38 @@ static uint64_t maps_hash(pid_t pid)
 	return h;
 }
 
+bool dbg_program_own_libraries(struct dbg *dbg)
+{
+	Elf *elf = NULL;
+	Elf_Scn *scn = NULL;
+	bool found = false;
+	int fd;
+
+	if (!dbg->program || (fd = open(dbg->program, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	if (!(elf = elf_begin(fd, ELF_C_READ, NULL)))
+		goto out;
+	while (!found && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Dyn dyn;
+
+			if (gelf_getdyn(data, (int)i, &dyn) && (dyn.d_tag == DT_RUNPATH || dyn.d_tag == DT_RPATH))
+				found = true;
+		}
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return found;
+}
+
 void dbg_symbols_update(struct dbg *dbg)
 {
 	uint64_t h;
@@ -1511,7 +1543,9 @@ static int lookup(struct dbg *dbg, const char *name, const char *cu_file, uint64
 			struct dbg_module *m = &dbg->mods[i];
 			bool is_program = dbg->program && strcmp(m->name, dbg->program) == 0;
 
-			if (is_program != (pass == 0) || (cu_file && !is_program) || m->layout)
+			/* A file's locals: the program's, then a shared library's
+			 * the project built (its table names its files too). */
+			if (is_program != (pass == 0) || m->layout)
 				continue;
 			if (module_symbol(m, name, cu_file, addr, size, type))
 				return 0;
@@ -1538,6 +1572,18 @@ int dbg_resolve_function(struct dbg *dbg, const char *name, uint64_t *addr)
 	if (err < 0)
 		return err;
 	*addr = (uint64_t)ret;
+	return 0;
+}
+
+int dbg_module_range(struct dbg *dbg, uint64_t addr, uint64_t *low, uint64_t *high)
+{
+	struct dbg_module *m = dbg_module_at(dbg, addr);
+
+	/* Loaded code is not a home: its own region is placed near one. */
+	if (!m || m->layout)
+		return -ENOENT;
+	*low = m->low;
+	*high = m->high;
 	return 0;
 }
 

@@ -107,8 +107,11 @@ struct dbg_bp_info {
 	unsigned ignore;     /* hits still ignored */
 	unsigned hits;       /* times hit */
 };
-/* Adds a breakpoint; *id gets its number. A location not found (yet) is an
- * error before the program runs only if the file or function is unknown. */
+/* Adds a breakpoint; *id gets its number. A location not found is an
+ * error, except before the program runs when nothing is built yet (kept
+ * as given) or when the program loads shared libraries of its own (a
+ * RUNPATH): then it is pending (file NULL, a warning says so) and set when
+ * a library that has it is loaded. */
 int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, char **errmsg);
 int dbg_break_delete(struct dbg *dbg, int id, char **errmsg);
 int dbg_break_enable(struct dbg *dbg, int id, bool enable, char **errmsg);
@@ -310,6 +313,9 @@ int dbg_step_insn_now(struct dbg *dbg);
 void dbg_break_refresh(struct dbg *dbg);
 /* The program's own module: its run-time address range. */
 int dbg_program_range(struct dbg *dbg, uint64_t *low, uint64_t *high);
+/* The run-time address range of the module (the program or a shared
+ * library, not loaded code) that addr is in; -ENOENT when none is. */
+int dbg_module_range(struct dbg *dbg, uint64_t addr, uint64_t *low, uint64_t *high);
 /* Runs system call nr with args in the stopped current thread (a `syscall`
  * instruction is written at its PC for one step, then everything restored);
  * *ret gets the kernel's return value (negative errno on failure). */

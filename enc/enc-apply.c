@@ -814,6 +814,13 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 			}
 			t->plan.load[s->shndx] = true;
 			if (func_now(enc, s->name, lookup_cu, &addr) == 0) {
+				/* The new code goes near the module the function is in
+				 * (a shared library's), as built: not near an earlier
+				 * generation's copy, or generations would drift away. */
+				uint64_t orig;
+
+				if (!t->plan.near && dbg_lookup_symbol(enc->dbg, s->name, lookup_cu, &orig, NULL) == 0)
+					t->plan.near = orig;
 				t->changed[k] = true;
 				list_add(changed, nchanged, s->name);
 			} else {
@@ -864,6 +871,8 @@ static int plan_tu(struct enc *enc, struct tu_apply *t, char ***changed, size_t 
 				}
 				t->plan.addr[k] = addr;
 				t->plan.load[s->shndx] = false;
+				if (!t->plan.near)
+					t->plan.near = addr;
 			} else {
 				t->plan.load[s->shndx] = true;
 				list_add(vars, nvars, base);

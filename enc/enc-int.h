@@ -116,6 +116,8 @@ struct load_plan {
 	 * NULL: it is refused. */
 	int (*undefined)(void *arg, const char *name, const char *user, uint64_t *addr, char **errmsg);
 	void *undefined_arg;  /* its argument */
+	uint64_t near;     /* an address in the module the code belongs to (a
+			      shared library the project builds), 0: the program */
 };
 
 /* A loaded object: its region in the program. */

@@ -194,13 +194,14 @@ static int plan_layout(const struct obj *o, const struct load_plan *plan, const 
 	return 0;
 }
 
-/* Maps len bytes in the program within reach of its image. */
-static int map_region(struct dbg *dbg, uint64_t len, uint64_t *out, char **errmsg)
+/* Maps len bytes in the program within reach of the image of the module
+ * near is in (0: the program's). */
+static int map_region(struct dbg *dbg, uint64_t near, uint64_t len, uint64_t *out, char **errmsg)
 {
 	uint64_t low, high;
 	long ret = -ENOMEM;
 
-	if (dbg_program_range(dbg, &low, &high) < 0)
+	if ((!near || dbg_module_range(dbg, near, &low, &high) < 0) && dbg_program_range(dbg, &low, &high) < 0)
 		return enc_fail(errmsg, -ENOENT, "cannot find the program's image in memory");
 	/* Below the image first (free in a PIE), going down past earlier
 	 * generations; then above it, past the heap. Every candidate stays
@@ -310,7 +311,7 @@ int load_object(struct dbg *dbg, const struct obj *o, const struct load_plan *pl
 		err = enc_fail(errmsg, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((err = map_region(dbg, l.total, &base, errmsg)) < 0)
+	if ((err = map_region(dbg, plan->near, l.total, &base, errmsg)) < 0)
 		goto out;
 	out->base = base;
 	out->size = l.total;
