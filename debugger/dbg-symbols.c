@@ -738,6 +738,40 @@ static uint64_t name_hash(const char *s)
 	return h;
 }
 
+/* name, relative to dir when it is not absolute, with "." and ".."
+ * resolved by the text (meson compiles ../../src/f.c from its build
+ * directory: the editor's buffers are /abs/src/f.c), into buf. */
+static const char *path_normal(const char *dir, const char *name, char *buf, size_t size)
+{
+	char tmp[4096], *save = NULL, *part;
+	size_t len = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s%s%s", name[0] == '/' || !dir ? "" : dir,
+		     name[0] == '/' || !dir ? "" : "/", name) >= (int)sizeof(tmp) || tmp[0] != '/')
+		return name;
+	buf[0] = '\0';
+	for (part = strtok_r(tmp, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			while (len > 0 && buf[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the slash */
+			buf[len] = '\0';
+			continue;
+		}
+		if (len + 1 + strlen(part) + 1 > size)
+			return name;
+		buf[len++] = '/';
+		strcpy(buf + len, part);
+		len += strlen(part);
+	}
+	if (len == 0)
+		strcpy(buf, "/");
+	return buf;
+}
+
 /* The index of path in m->files, adding it (0, "?", when out of memory). */
 static unsigned file_index(struct dbg_module *m, struct file_set *fs, const char *path)
 {
@@ -790,11 +824,14 @@ static void read_rows(struct dbg_module *m)
 		return;
 	file_index(m, &fs, "?"); /* index 0: unknown */
 	while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
+		Dwarf_Attribute attr;
+		const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 		Dwarf_Lines *lines;
 		size_t n;
 
 		if (dwarf_getsrclines(cu, &lines, &n) != 0)
 			continue;
+		memset(seen, 0, sizeof(seen)); /* a relative name is this CU's */
 		for (size_t i = 0; i < n; i++) {
 			Dwarf_Line *l = dwarf_onesrcline(lines, i);
 			Dwarf_Addr addr;
@@ -828,8 +865,12 @@ static void read_rows(struct dbg_module *m)
 			if (src) {
 				size_t h = ((uintptr_t)src >> 3) & 255;
 
-				if (seen[h].src != src)
-					seen[h] = (typeof(seen[0])){ src, file_index(m, &fs, src) };
+				if (seen[h].src != src) {
+					char abs[4096];
+
+					seen[h] = (typeof(seen[0])){ src, file_index(m, &fs, src[0] == '/' ? src :
+						path_normal(dir, src, abs, sizeof(abs))) };
+				}
 				file = seen[h].index;
 			}
 			m->rows[m->nrows++] = (struct dbg_row){
@@ -1656,28 +1697,33 @@ int dbg_function_static(struct dbg *dbg, const char *cu_file, const char *func, 
 
 const char *dbg_cu_producer(struct dbg *dbg, const char *file)
 {
-	/* The same path first, then the same file name. */
-	for (int pass = 0; pass < 2; pass++)
+	/* The same path first, then the same file name; each in the program,
+	 * then in the project's libraries. */
+	for (int pass = 0; pass < 4; pass++)
 		for (size_t i = 0; i < dbg->nmods; i++) {
 			struct dbg_module *m = &dbg->mods[i];
 			Dwarf_Die *cu = NULL;
 			Dwarf_Addr bias;
 
-			if (!dbg->program || strcmp(m->name, dbg->program) != 0)
+			/* The program's, then a library's that is not the
+			 * system's (the project's own: a TU built into it). */
+			if (!dbg->program || m->layout ||
+			    (pass % 2 == 0 ? strcmp(m->name, dbg->program) != 0
+					   : strcmp(m->name, dbg->program) == 0 || strncmp(m->name, "/usr/", 5) == 0 ||
+					     strncmp(m->name, "/lib", 4) == 0))
 				continue;
 			while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
 				Dwarf_Attribute attr;
 				const char *name = dwarf_diename(cu);
 				const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
-				char path[4096];
-				bool abs;
+				char buf[4096];
+				const char *path;
 
 				if (!name)
 					continue;
-				abs = name[0] == '/' || !dir;
-				snprintf(path, sizeof(path), "%s%s%s", abs ? "" : dir, abs ? "" : "/", name);
-				if (pass == 0 ? file_matches(path, file) || file_matches(file, path)
-					      : strcmp(base_name(path), base_name(file)) == 0)
+				path = path_normal(dir, name, buf, sizeof(buf));
+				if (pass < 2 ? file_matches(path, file) || file_matches(file, path)
+					     : strcmp(base_name(path), base_name(file)) == 0)
 					return dwarf_formstring(dwarf_attr(cu, DW_AT_producer, &attr));
 			}
 		}

@@ -362,7 +362,7 @@ static int compile_all(struct compile *c, const char *const *const *argv, const 
 	return err;
 }
 
-/* The TU's command with its output moved to obj and no depfile. */
+/* The TU's command with its output moved to obj, no depfile and no colours. */
 static char **gen_argv(const char *const *argv, const char *obj)
 {
 	size_t n = 0, j = 0;
@@ -370,7 +370,7 @@ static char **gen_argv(const char *const *argv, const char *obj)
 
 	while (argv[n])
 		n++;
-	v = calloc(n + 3, sizeof(*v));
+	v = calloc(n + 4, sizeof(*v));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -390,6 +390,8 @@ static char **gen_argv(const char *const *argv, const char *obj)
 		}
 		v[j++] = (char *)argv[i];
 	}
+	/* The errors are shown as text: no colours (meson asks for them). */
+	v[j++] = "-fdiagnostics-color=never";
 	v[j++] = "-o";
 	v[j++] = (char *)obj;
 	return v;
