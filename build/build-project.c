@@ -2,6 +2,7 @@
  * state directory, and the commands, dependency graph and targets loaded
  * from the folder's sources, a compile_commands.json, or what the last build
  * recorded. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -679,10 +680,38 @@ int project_tu_linked(const struct project *proj, size_t tu)
 	return -ENOENT;
 }
 
+/* Whether target i is a library (libz.so.1.2.13, libz.a), not a program. */
+static bool target_is_library(const struct project *proj, size_t i)
+{
+	const char *n = proj->targets[i];
+	size_t len = strlen(n);
+
+	return strstr(n, ".so") || (len > 2 && strcmp(n + len - 2, ".a") == 0);
+}
+
 const char *project_target(const struct project *proj)
 {
+	size_t stem;
+
 	for (size_t i = 0; proj->target && i < proj->ntargets; i++)
 		if (strcmp(proj->targets[i], proj->target) == 0)
+			return proj->targets[i];
+	/* None chosen: the program named after the project's folder, its
+	 * version left out (fribidi-1.0.8: fribidi, not BidiCharacterTest),
+	 * else the first program, else the first target. */
+	stem = strlen(proj->name);
+	while (stem > 0 && (isdigit((unsigned char)proj->name[stem - 1]) || proj->name[stem - 1] == '.'))
+		stem--;
+	if (stem > 0 && stem < strlen(proj->name) && proj->name[stem - 1] == '-')
+		stem--;
+	else
+		stem = strlen(proj->name);
+	for (size_t i = 0; i < proj->ntargets; i++)
+		if (!target_is_library(proj, i) && strlen(proj->targets[i]) == stem &&
+		    strncmp(proj->targets[i], proj->name, stem) == 0)
+			return proj->targets[i];
+	for (size_t i = 0; i < proj->ntargets; i++)
+		if (!target_is_library(proj, i))
 			return proj->targets[i];
 	return proj->ntargets ? proj->targets[0] : NULL;
 }

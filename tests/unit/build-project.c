@@ -1,6 +1,6 @@
 /* The project end to end in one process: kinds, a build in a real loop with
  * real gcc, the graph after it, a failed reload that keeps the previous
- * graph, targets remembered, and cancelling. */
+ * graph, targets remembered, the default target, and cancelling. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "app/bus.h"
 #include "app/loop.h"
+#include "build/build-int.h"
 #include "build/build.h"
 #include "tests/unit/harness.h"
 
@@ -163,4 +164,25 @@ TEST(cancel_and_free_while_running)
 	CHECK(!r.done);
 	bus_free(bus);
 	loop_free(loop);
+}
+
+TEST(default_target)
+{
+	/* Meson's targets of fribidi 1.0.8, sorted by name as the project
+	 * keeps them: the program named after the folder wins over the
+	 * tests that sort first; without one, the first program. */
+	char *fribidi[] = { "BidiCharacterTest", "BidiTest", "fribidi", "fribidi-benchmark", "libfribidi.so.0.4.0" };
+	char *cjson[] = { "cJSON_test", "libcjson.so.1.7.15", "parse_array" };
+	char *libs[] = { "libz.a", "libz.so.1" };
+	struct project p = { .name = "fribidi-1.0.8", .targets = fribidi, .ntargets = 5 };
+
+	CHECK_STR(project_target(&p), "fribidi");
+	p.name = "fribidi";
+	CHECK_STR(project_target(&p), "fribidi");
+	p = (struct project){ .name = "cJSON-1.7.15", .targets = cjson, .ntargets = 3 };
+	CHECK_STR(project_target(&p), "cJSON_test");
+	p = (struct project){ .name = "zlib", .targets = libs, .ntargets = 2 };
+	CHECK_STR(project_target(&p), "libz.a");
+	p.target = "libz.so.1";
+	CHECK_STR(project_target(&p), "libz.so.1");
 }
