@@ -24,7 +24,7 @@ packages=(
 	build-essential cmake ninja-build pkg-config git
 	libncurses-dev libtree-sitter-dev libgit2-dev libdw-dev libelf-dev
 	libjson-c-dev libcapstone-dev
-	tmux gdb meson jq strace xterm xvfb xauth
+	tmux gdb meson jq strace xterm xvfb xauth libtool-bin
 )
 
 install_packages() {

@@ -209,6 +209,90 @@ static void program_stat(const char *path, bool record, bool *changed)
 	}
 }
 
+/* libtool's wrapper script of an uninstalled program (its first lines
+ * say so): NULL, or its text (owned). */
+static char *libtool_wrapper(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	text = malloc(65536);
+	if (text)
+		len = fread(text, 1, 65535, f);
+	fclose(f);
+	if (!text || len < 2 || text[0] != '#' || text[1] != '!' || !memmem(text, len, "libtool", 7)) {
+		free(text);
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}
+
+/* An uninstalled libtool program (autotools with shared libraries): the
+ * build tree has a wrapper script NAME that runs .libs/NAME (or
+ * .libs/lt-NAME) with the project's library directories first in
+ * LD_LIBRARY_PATH, or the system's installed copies would be loaded. path
+ * is either; *real gets the program to run (owned; NULL: path itself) and
+ * *dirs the directories (owned), when path is one. */
+static void libtool_program(const char *path, char **real, char **dirs)
+{
+	char *copy = strdup(path), *slash, *wrapper = NULL, *text = NULL, *at, *end;
+	const char *name;
+
+	*real = *dirs = NULL;
+	if (!copy || !(slash = strrchr(copy, '/')))
+		goto out;
+	*slash = '\0';
+	name = slash + 1;
+	if ((text = libtool_wrapper(path))) {
+		/* The wrapper itself: the program is in .libs beside it. */
+		if (asprintf(real, "%s/.libs/lt-%s", copy, name) >= 0 && access(*real, X_OK) != 0) {
+			free(*real);
+			if (asprintf(real, "%s/.libs/%s", copy, name) < 0)
+				*real = NULL;
+		}
+	} else {
+		const char *dir = strrchr(copy, '/') ? strrchr(copy, '/') + 1 : copy;
+
+		if (strcmp(dir, ".libs") != 0)
+			goto out;
+		if (strncmp(name, "lt-", 3) == 0)
+			name += 3;
+		if (asprintf(&wrapper, "%.*s/%s", (int)(dir - copy - 1 > 0 ? dir - copy - 1 : 0), copy, name) < 0 ||
+		    !(text = libtool_wrapper(wrapper)))
+			goto out;
+	}
+	/* LD_LIBRARY_PATH="/src/.libs:$LD_LIBRARY_PATH" */
+	if ((at = strstr(text, "LD_LIBRARY_PATH=\"")) && (end = strchr(at += 17, '"'))) {
+		char *tail = memmem(at, (size_t)(end - at), ":$LD_LIBRARY_PATH", 17);
+
+		*dirs = strndup(at, (size_t)((tail ? tail : end) - at));
+	}
+out:
+	free(copy);
+	free(wrapper);
+	free(text);
+}
+
+/* Sets the program to debug: path, or the program libtool's wrapper at
+ * path runs, with its library directories. */
+static int program_set(struct app *app, const char *path, char **errmsg)
+{
+	char *real = NULL, *dirs = NULL;
+	int err;
+
+	libtool_program(path, &real, &dirs);
+	err = dbg_set_program(app->dbg, real ? real : path, errmsg);
+	if (err == 0)
+		err = dbg_set_library_path(app->dbg, dirs);
+	free(real);
+	free(dirs);
+	return err;
+}
+
 int debug_program(struct app *app, char **errmsg)
 {
 	const char *name, *target = NULL;
@@ -238,7 +322,7 @@ int debug_program(struct app *app, char **errmsg)
 			return 0;
 		/* Rebuilt since its symbols were read: read them again. */
 		path = strdup(dbg_program(app->dbg));
-		err = path ? dbg_set_program(app->dbg, path, errmsg) : -ENOMEM;
+		err = path ? program_set(app, path, errmsg) : -ENOMEM;
 		if (err == 0)
 			program_stat(path, true, NULL);
 		free(path);
@@ -246,7 +330,7 @@ int debug_program(struct app *app, char **errmsg)
 	}
 	/* The project's built target, when there is one. */
 	if (target && access(target, X_OK) == 0) {
-		if ((err = dbg_set_program(app->dbg, target, &msg)) == 0) {
+		if ((err = program_set(app, target, &msg)) == 0) {
 			program_stat(target, true, NULL);
 			return 0;
 		}
@@ -277,7 +361,7 @@ static int cmd_file(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argv[1][0] != '/' && app->project && asprintf(&path, "%s/%s", project_dir(app->project), argv[1]) < 0)
 		return cmd_error(ctx, "file: out of memory");
-	err = dbg_set_program(app->dbg, path ? path : argv[1], &msg);
+	err = program_set(app, path ? path : argv[1], &msg);
 	free(path);
 	if (err < 0) {
 		cmd_error(ctx, "file: %s", msg ? msg : strerror(-err));

@@ -658,6 +658,12 @@ static int linked_in(const struct project *proj, size_t i, const char *out, int 
 		if (depth > 0 && strstr(*p, ".so") && (j = target_at(proj, *p)) >= 0 && (size_t)j != i &&
 		    linked_in(proj, (size_t)j, out, depth - 1) == 1)
 			return 1;
+		/* One whose link was not recorded (libtool links libraries with
+		 * the compiler it was configured with, not encide's): its
+		 * objects are beside it (src/.libs/libgdbm.so, src/.libs/x.o). */
+		if (strstr(*p, ".so") && target_at(proj, *p) < 0 && strrchr(*p, '/') && strrchr(out, '/') &&
+		    strrchr(*p, '/') - *p == strrchr(out, '/') - out && strncmp(*p, out, (size_t)(strrchr(out, '/') - out)) == 0)
+			return 1;
 		/* An archive the link read: the object may be in it. */
 		if (len < 2 || strcmp(*p + len - 2, ".a") != 0 || !(members = build_ar_members(*p)))
 			continue;

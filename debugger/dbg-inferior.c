@@ -36,6 +36,17 @@
 
 #define PTRACE_OPTIONS (PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
 
+int dbg_set_library_path(struct dbg *dbg, const char *dirs)
+{
+	char *v = dirs && *dirs ? strdup(dirs) : NULL;
+
+	if (dirs && *dirs && !v)
+		return -ENOMEM;
+	free(dbg->library_path);
+	dbg->library_path = v;
+	return 0;
+}
+
 int dbg_fail(char **errmsg, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -122,6 +133,7 @@ void dbg_free(struct dbg *dbg)
 	free(dbg->bps);
 	dbg_symbols_release(dbg);
 	free(dbg->program);
+	free(dbg->library_path);
 	free(dbg->stop_file);
 	free(dbg);
 }
@@ -950,6 +962,17 @@ int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg
 			sigaction(s, &dfl, NULL);
 		sigprocmask(SIG_SETMASK, loop_child_sigmask(dbg->loop), NULL);
 		personality(ADDR_NO_RANDOMIZE); /* the same addresses every run, like gdb */
+		if (dbg->library_path) {
+			/* The project's libraries first (libtool's uninstalled
+			 * programs find them so, not the system's copies). */
+			const char *was = getenv("LD_LIBRARY_PATH");
+			char *v = NULL;
+
+			if (was && *was && asprintf(&v, "%s:%s", dbg->library_path, was) >= 0)
+				setenv("LD_LIBRARY_PATH", v, 1);
+			else
+				setenv("LD_LIBRARY_PATH", dbg->library_path, 1);
+		}
 		while (read(sync[0], &c, 1) < 0 && errno == EINTR)
 			;
 		execv(dbg->program, argv);

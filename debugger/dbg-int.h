@@ -196,6 +196,7 @@ struct dbg {
 	struct loop *loop;          /* the event loop */
 	struct bus *bus;            /* where events go */
 	char *program;              /* the executable, absolute */
+	char *library_path;         /* put before LD_LIBRARY_PATH for the program, or NULL */
 	enum dbg_state state;       /* idle, running, stopped */
 	pid_t pid;                  /* the process, or 0 */
 	bool attached;              /* attached to (not launched by) us */
@@ -268,9 +269,9 @@ void dbg_symbols_release(struct dbg *dbg);
 /* Reads the modules again when the process's mappings changed (a library
  * was loaded): cheap when nothing changed. */
 void dbg_symbols_update(struct dbg *dbg);
-/* Whether the program names a RUNPATH or RPATH: it loads shared libraries
- * of its own (a build tree's), whose functions are not known before it
- * runs. */
+/* Whether the program loads shared libraries of its own (a build tree's),
+ * whose functions are not known before it runs: it names a RUNPATH or an
+ * RPATH, or a library path was set for it (dbg_set_library_path). */
 bool dbg_program_own_libraries(struct dbg *dbg);
 /* The module holding pc, or NULL. */
 struct dbg_module *dbg_module_at(struct dbg *dbg, uint64_t pc);

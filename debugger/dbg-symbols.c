@@ -618,6 +618,8 @@ bool dbg_program_own_libraries(struct dbg *dbg)
 	bool found = false;
 	int fd;
 
+	if (dbg->library_path)
+		return true; /* a libtool program: its wrapper names them */
 	if (!dbg->program || (fd = open(dbg->program, O_RDONLY | O_CLOEXEC)) < 0)
 		return false;
 	elf_version(EV_CURRENT);

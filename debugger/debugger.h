@@ -40,6 +40,10 @@ void dbg_free(struct dbg *dbg);
  * that is not an ELF executable or has no debug information; a CU built with
  * optimisation is accepted with a warning on the bus. 0 or negative. */
 int dbg_set_program(struct dbg *dbg, const char *path, char **errmsg);
+/* Directories (':'-separated) the program's dynamic linker searches first,
+ * before its LD_LIBRARY_PATH: where the project's own shared libraries are
+ * (libtool's wrapper script says). NULL: none. 0 or -ENOMEM. */
+int dbg_set_library_path(struct dbg *dbg, const char *dirs);
 /* The program set, or NULL. */
 const char *dbg_program(const struct dbg *dbg);
 
