@@ -163,8 +163,8 @@ static void on_before_sleep(void *arg)
 /* The colour depth someone other than terminfo says the terminal has, and
  * who (*why): COLORTERM, or the terminal's answer when asked (q is filled
  * then, its typed keys to be handed back); UI__DEPTHS when nobody says.
- * tty: the terminal's fd. */
-static enum ui_depth depth_said(struct ui_query *q, int tty, const char **why)
+ * in, out: the terminal's fds to read and write. */
+static enum ui_depth depth_said(struct ui_query *q, int in, int out, const char **why)
 {
 	const char *ct = getenv("COLORTERM");
 
@@ -174,7 +174,7 @@ static enum ui_depth depth_said(struct ui_query *q, int tty, const char **why)
 		*why = "COLORTERM";
 		return UI_DEPTH_TRUE;
 	}
-	if (!ui_query_wanted() || ui_query_terminal(q, tty, tty, QUERY_TIMEOUT_MS) < 0 || !q->how)
+	if (!ui_query_wanted() || ui_query_terminal(q, in, out, QUERY_TIMEOUT_MS) < 0 || !q->how)
 		return UI__DEPTHS;
 	*why = q->how;
 	return q->truecolor ? UI_DEPTH_TRUE : q->colors >= 256 ? UI_DEPTH_256 : UI__DEPTHS;
@@ -225,7 +225,7 @@ int ui_colours_report(FILE *f)
 	colors = term && *term ? ui_query_terminfo_colours(tty) : -1;
 	fprintf(f, "TERM=%s: terminfo says %d colours\n", term ? term : "", colors);
 	fprintf(f, "COLORTERM=%s\n", ct ? ct : "");
-	said = depth_said(&q, tty, &why);
+	said = depth_said(&q, tty, tty, &why);
 	close(tty);
 	if (why && strcmp(why, "COLORTERM") == 0)
 		fprintf(f, "the terminal: not asked (COLORTERM says 24-bit)\n");
@@ -299,7 +299,7 @@ int ui_run(struct app *app, const char *theme)
 		theme = "dark";
 	ui.theme_name = strdup(theme ? theme : "dark");
 	have_saved_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
-	said = depth_said(&query, STDIN_FILENO, &why);
+	said = depth_said(&query, STDIN_FILENO, STDOUT_FILENO, &why);
 	if (said == UI__DEPTHS || !entry_wanted(said, ui_query_terminfo_colours(STDOUT_FILENO)) ||
 	    (screen = entry_screen(app->loop, said)) == NULL) {
 		why = NULL;
