@@ -87,4 +87,19 @@ TEST(path_abs_is_lexical)
 	p = build_path_abs("/a", "/x/../y");
 	CHECK_STR(p, "/y");
 	free(p);
+	/* Nothing to resolve (the quick way), and each thing that is. */
+	static const char *const cases[][3] = {
+		{ "/a/b", "c/d.h", "/a/b/c/d.h" },  { "/a/b", "/usr/include/stdio.h", "/usr/include/stdio.h" },
+		{ "/a/b", ".hidden/x.h", "/a/b/.hidden/x.h" }, { "/a/b", "x..h", "/a/b/x..h" },
+		{ "/a/b/", "c.h", "/a/b/c.h" },     { "/a//b", "c.h", "/a/b/c.h" },
+		{ "/a/./b", "c.h", "/a/b/c.h" },    { "/a/b", "./c.h", "/a/b/c.h" },
+		{ "/a/b", "..", "/a" },              { "/a/b", "c/..", "/a/b" },
+		{ "/a/b", "/x//y/.", "/x/y" },      { "/", "c.h", "/c.h" },
+		{ "/a/b/..", "c.h", "/a/c.h" },     { "/a/b", "c/.", "/a/b/c" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = build_path_abs(cases[i][0], cases[i][1]);
+		CHECK_STR(p, cases[i][2]);
+		free(p);
+	}
 }
