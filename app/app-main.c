@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 		status = app_script_run(&app, script);
 	else
 		status = ui_run(&app, theme);
+	app_finish(&app);
 	app_release(&app);
 	return status;
 }

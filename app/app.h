@@ -83,6 +83,11 @@ struct app {
 int app_init(struct app *app, const char *project_dir, char **errmsg);
 /* Releases everything app_init() and the commands acquired. */
 void app_release(struct app *app);
+/* Before leaving, VC6's end of a debugging session: a program encide
+ * launched that runs code Edit and Continue applied is ended, and the relink that makes its
+ * executable match the sources is waited for (a build that runs, too), so
+ * the files on disk are whole. Says so on stderr when it waits. */
+void app_finish(struct app *app);
 /* The main source file of the project (the one defining main), or NULL.
  * The caller frees the returned path. */
 char *app_main_file(const struct app *app);

@@ -512,6 +512,28 @@ static void on_exited(const struct bus_event *ev, void *arg)
 	free(msg);
 }
 
+void app_finish(struct app *app)
+{
+	bool said = false;
+
+	if (!app->loop)
+		return;
+	loop_resume(app->loop);
+	/* A launched one: an attached process goes on (it is detached). */
+	if (app->dbg && dbg_pid(app->dbg) > 0 && !dbg_attached(app->dbg) && app->enc && enc_generation(app->enc) > 0)
+		dbg_kill(app->dbg, NULL); /* its exit starts the relink (on_exited) */
+	bus_dispatch(app->bus);
+	while (app->project && project_building(app->project)) {
+		if (!said)
+			fprintf(stderr, "encide: waiting for the build that runs (the relink after Edit and Continue "
+					"makes the executable match the sources)\n");
+		said = true;
+		if (loop_run_once(app->loop, 100) < 0 || loop_quitting(app->loop))
+			break;
+		bus_dispatch(app->bus);
+	}
+}
+
 /* The text a build compiled: every open buffer's version is "built". */
 void enc_note_built(struct app *app)
 {

@@ -148,6 +148,11 @@ pid_t dbg_pid(const struct dbg *dbg)
 	return dbg->pid;
 }
 
+bool dbg_attached(const struct dbg *dbg)
+{
+	return dbg->pid > 0 && dbg->attached;
+}
+
 int dbg_pty(const struct dbg *dbg)
 {
 	return dbg->pty;

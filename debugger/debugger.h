@@ -67,6 +67,9 @@ int dbg_report(struct dbg *dbg, const char *reason);
 
 enum dbg_state dbg_state(const struct dbg *dbg);
 pid_t dbg_pid(const struct dbg *dbg);
+/* Whether the process was attached to (not launched): it is detached, not
+ * killed, when encide is done with it. */
+bool dbg_attached(const struct dbg *dbg);
 /* The master side of the program's terminal (-1 when none): input written
  * there reaches the program. */
 int dbg_pty(const struct dbg *dbg);
