@@ -54,6 +54,7 @@ const struct cmd_entry *const cmd_table[] = {
 	/* building */
 	&cmd_build_entry,
 	&cmd_relink_entry,
+	&cmd_build_system_entry,
 	&cmd_build_cancel_entry,
 	&cmd_target_entry,
 	&cmd_build_info_entry,

@@ -149,6 +149,48 @@ const struct cmd_entry cmd_target_entry = {
 	.exec = cmd_target,
 };
 
+/* build-system [NAME]: which build system builds the project (a folder
+ * may have several: xz has a configure script and an experimental
+ * CMakeLists.txt whose Ninja build fails). */
+static int cmd_build_system(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct project *proj = ctx->app->project;
+	enum project_kind kinds[5];
+	size_t n;
+	char *err = NULL;
+
+	if (need_project(ctx) < 0)
+		return -1;
+	if (argc == 2) {
+		if (project_kind_set(proj, argv[1], &err) < 0) {
+			cmd_error(ctx, "build-system: %s", err ? err : "failed");
+			free(err);
+			return -1;
+		}
+		/* Its records are read now: the targets of that build system. */
+		if (project_load(proj, &err) < 0) {
+			free(err);
+			err = NULL;
+		}
+		cmd_print(ctx, "build-system: %s (remembered; 'build' builds with it)", argv[1]);
+		return 0;
+	}
+	n = project_kinds(proj, kinds);
+	for (size_t i = 0; i < n; i++)
+		cmd_print(ctx, "%s %s", kinds[i] == project_kind(proj) ? "*" : " ", project_kind_name(kinds[i]));
+	return 0;
+}
+
+const struct cmd_entry cmd_build_system_entry = {
+	.name = "build-system",
+	.usage = "[NAME]",
+	.help = "List the build systems the project can be built with, or choose NAME: cmake, meson, make, "
+		"compile_commands.json or folder (remembered)",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = cmd_build_system,
+};
+
 /* build-info FILE: a TU's command and headers, or a header's dependents. */
 static int info_file(struct cmd_ctx *ctx, const char *path)
 {

@@ -99,6 +99,7 @@ void debug_detach(struct app *app);
 int cmd_project_loaded(struct cmd_ctx *ctx);
 extern const struct cmd_entry cmd_build_entry;
 extern const struct cmd_entry cmd_relink_entry;
+extern const struct cmd_entry cmd_build_system_entry;
 extern const struct cmd_entry cmd_build_cancel_entry;
 extern const struct cmd_entry cmd_target_entry;
 extern const struct cmd_entry cmd_build_info_entry;

@@ -236,6 +236,7 @@ struct project {
 	char **sources;       /* absolute paths of the .c files, sorted */
 	size_t nsources;      /* entries in sources */
 	enum project_kind kind; /* from the files in dir */
+	int chosen_kind;      /* the user's project_kind (build-system), or -1 */
 	char *state;          /* state_dir()/projects/<name>-<hash> */
 	struct build_cmds cmds;     /* the TUs and links loaded */
 	struct build_graph *graph;  /* include dependencies of cmds.tu */

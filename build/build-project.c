@@ -101,8 +101,26 @@ bool project_needs_configure(const struct project *proj)
 	return yes;
 }
 
+/* Whether the folder can be built as kind. */
+static bool kind_available(const struct project *proj, enum project_kind kind)
+{
+	switch (kind) {
+	case PROJECT_CMAKE: return has_file(proj, "CMakeLists.txt");
+	case PROJECT_MESON: return has_file(proj, "meson.build");
+	case PROJECT_MAKE:
+		return has_file(proj, "GNUmakefile") || has_file(proj, "Makefile") || has_file(proj, "makefile") ||
+		       project_needs_configure(proj);
+	case PROJECT_COMPDB: return has_file(proj, "compile_commands.json");
+	case PROJECT_FOLDER: return true;
+	}
+	return false;
+}
+
 static enum project_kind detect_kind(const struct project *proj)
 {
+	/* The user's choice (build-system), while the folder still has it. */
+	if (proj->chosen_kind >= 0 && kind_available(proj, (enum project_kind)proj->chosen_kind))
+		return (enum project_kind)proj->chosen_kind;
 	if (has_file(proj, "CMakeLists.txt"))
 		return PROJECT_CMAKE;
 	if (has_file(proj, "meson.build"))
@@ -113,6 +131,25 @@ static enum project_kind detect_kind(const struct project *proj)
 	if (has_file(proj, "compile_commands.json"))
 		return PROJECT_COMPDB;
 	return PROJECT_FOLDER;
+}
+
+/* The chosen build system, remembered in the state dir's "build-system". */
+static void read_kind(struct project *proj)
+{
+	char *path = project_state_file(proj, "build-system"), line[64];
+	FILE *f = path ? fopen(path, "r") : NULL;
+
+	free(path);
+	proj->chosen_kind = -1;
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (int k = PROJECT_FOLDER; k <= PROJECT_COMPDB; k++)
+			if (strcmp(line, project_kind_name((enum project_kind)k)) == 0)
+				proj->chosen_kind = k;
+	}
+	fclose(f);
 }
 
 /* The chosen target, remembered in the state dir's "target" file. */
@@ -165,6 +202,7 @@ int project_open(struct project **out, const char *dir, char **errmsg)
 		project_free(proj);
 		return errmsg_set(errmsg, -err, dir);
 	}
+	read_kind(proj);
 	proj->kind = detect_kind(proj);
 	read_target(proj);
 	*out = proj;
@@ -720,6 +758,72 @@ const char *project_target(const struct project *proj)
 		if (!target_is_library(proj, i))
 			return proj->targets[i];
 	return proj->ntargets ? proj->targets[0] : NULL;
+}
+
+size_t project_kinds(const struct project *proj, enum project_kind out[5])
+{
+	static const enum project_kind order[] = { PROJECT_CMAKE, PROJECT_MESON, PROJECT_MAKE, PROJECT_COMPDB,
+						   PROJECT_FOLDER };
+	size_t n = 0;
+
+	for (size_t i = 0; i < 5; i++)
+		if (kind_available(proj, order[i]))
+			out[n++] = order[i];
+	return n;
+}
+
+int project_kind_set(struct project *proj, const char *name, char **errmsg)
+{
+	char *path = NULL;
+	FILE *f;
+	int k, err;
+
+	*errmsg = NULL;
+	for (k = PROJECT_FOLDER; k <= PROJECT_COMPDB; k++)
+		if (strcmp(name, project_kind_name((enum project_kind)k)) == 0)
+			break;
+	if (k > PROJECT_COMPDB) {
+		if (asprintf(errmsg, "no build system '%s' (cmake, meson, make, compile_commands.json or folder)",
+			     name) < 0)
+			*errmsg = NULL;
+		return -EINVAL;
+	}
+	if (!kind_available(proj, (enum project_kind)k)) {
+		if (asprintf(errmsg, "%s cannot be built with %s: it has no %s", proj->dir, name,
+			     k == PROJECT_CMAKE ? "CMakeLists.txt" : k == PROJECT_MESON ? "meson.build"
+			     : k == PROJECT_MAKE ? "Makefile or configure script" : "compile_commands.json") < 0)
+			*errmsg = NULL;
+		return -ENOENT;
+	}
+	if (proj->run) {
+		*errmsg = strdup("a build is running: choose the build system when it ends");
+		return -EBUSY;
+	}
+	if ((err = project_state_mkdir(proj, NULL)) < 0 || !(path = project_state_file(proj, "build-system"))) {
+		err = err < 0 ? err : -ENOMEM;
+		goto fail;
+	}
+	if (!(f = fopen(path, "w")) || fprintf(f, "%s\n", name) < 0 || fclose(f) != 0) {
+		err = -errno;
+		goto fail;
+	}
+	free(path);
+	proj->chosen_kind = k;
+	if (proj->kind != (enum project_kind)k && (path = project_state_file(proj, "cc.log"))) {
+		/* The wrapper's records are of the other build system's
+		 * compiles and links (its programs): the next build makes new
+		 * ones. */
+		unlink(path);
+		free(path);
+	}
+	proj->kind = detect_kind(proj);
+	return 0;
+fail:
+	if (asprintf(errmsg, "cannot remember the build system in %s: %s", path ? path : proj->state,
+		     strerror(-err)) < 0)
+		*errmsg = NULL;
+	free(path);
+	return err;
 }
 
 int project_target_set(struct project *proj, const char *name, char **errmsg)

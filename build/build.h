@@ -53,6 +53,15 @@ const char *project_source(const struct project *proj, size_t i);
 enum project_kind project_kind(const struct project *proj);
 /* "folder", "cmake", "meson", "make" or "compile_commands.json". */
 const char *project_kind_name(enum project_kind kind);
+/* The build systems the folder can be built with, into out, most
+ * preferred first (the one chosen when the user has not said); returns
+ * how many (folder, encide's own, is always one). */
+size_t project_kinds(const struct project *proj, enum project_kind out[5]);
+/* Builds the project with the build system named name ("make" for a
+ * project that also has a CMakeLists.txt), remembered in the state dir.
+ * 0; -EINVAL (no such name), -ENOENT (the folder lacks its file), -EBUSY
+ * (a build runs), or another negative errno, with *errmsg. */
+int project_kind_set(struct project *proj, const char *name, char **errmsg);
 /* encide's directory for this project: state_dir()/projects/<name>-<hash of
  * the absolute path> (created by the first build). */
 const char *project_state_path(const struct project *proj);

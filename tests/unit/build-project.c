@@ -186,3 +186,44 @@ TEST(default_target)
 	p.target = "libz.so.1";
 	CHECK_STR(project_target(&p), "libz.so.1");
 }
+
+TEST(build_system_chosen_and_remembered)
+{
+	const char *dir = make_project();
+	struct project *proj = NULL;
+	enum project_kind kinds[5];
+	char *err = NULL;
+
+	put(dir, "CMakeLists.txt", "project(app C)\nadd_executable(app main.c lib.c)\n");
+	put(dir, "Makefile", "app: main.o lib.o\n\t$(CC) -o app main.o lib.o\n");
+	CHECK_INT(project_open(&proj, dir, &err), 0);
+	CHECK_INT(project_kind(proj), PROJECT_CMAKE);
+	CHECK_INT(project_kinds(proj, kinds), 3);
+	CHECK_INT(kinds[0], PROJECT_CMAKE);
+	CHECK_INT(kinds[1], PROJECT_MAKE);
+	CHECK_INT(kinds[2], PROJECT_FOLDER);
+	CHECK_INT(project_kind_set(proj, "meson", &err), -ENOENT);
+	CHECK(err && strstr(err, "cannot be built with meson: it has no meson.build"));
+	free(err);
+	err = NULL;
+	CHECK_INT(project_kind_set(proj, "scons", &err), -EINVAL);
+	CHECK(err && strstr(err, "no build system 'scons'"));
+	free(err);
+	err = NULL;
+	CHECK_INT(project_kind_set(proj, "make", &err), 0);
+	CHECK_INT(project_kind(proj), PROJECT_MAKE);
+	project_free(proj);
+	/* Remembered by the next session; gone with its file, the default. */
+	CHECK_INT(project_open(&proj, dir, &err), 0);
+	CHECK_INT(project_kind(proj), PROJECT_MAKE);
+	project_free(proj);
+	{
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/Makefile", dir);
+		unlink(path);
+	}
+	CHECK_INT(project_open(&proj, dir, &err), 0);
+	CHECK_INT(project_kind(proj), PROJECT_CMAKE);
+	project_free(proj);
+}
