@@ -452,6 +452,63 @@ static int run_after_build_wait(struct cmd_ctx *ctx, char **args, bool bg)
 	return CMD_PENDING;
 }
 
+/* gdb's run redirections among args: "< in", "> out", ">> out", "2> err",
+ * "2>> err" (the file attached or the next word; a relative one in the
+ * project). They are set for the run and taken out of args
+ * (NULL-terminated, in place). 0, or -1 after cmd_error (a redirection
+ * without its file). */
+static int run_redirections(struct cmd_ctx *ctx, char **args)
+{
+	static const char *const ops[] = { "2>>", "2>", ">>", ">", "<" };
+	const char *file[3] = { NULL }, *op;
+	bool append[3] = { false };
+	size_t j = 0;
+
+	for (size_t i = 0; args[i]; i++) {
+		size_t k = 0, len;
+		int fd;
+
+		while (k < 5 && strncmp(args[i], ops[k], strlen(ops[k])) != 0)
+			k++;
+		if (k == 5) {
+			args[j++] = args[i];
+			continue;
+		}
+		op = ops[k];
+		len = strlen(op);
+		fd = op[0] == '<' ? 0 : op[0] == '2' ? 2 : 1;
+		if (args[i][len]) {
+			file[fd] = args[i] + len;
+		} else if (args[i + 1]) {
+			file[fd] = args[++i];
+		} else {
+			return cmd_error(ctx, "%s: '%s' without a file", ctx->entry->name, op);
+		}
+		append[fd] = strstr(op, ">>") != NULL;
+	}
+	args[j] = NULL;
+	/* A relative name is the project's file (VS's working directory). */
+	{
+		char *abs[3] = { NULL };
+		int err = 0;
+
+		for (int fd = 0; fd < 3 && err == 0; fd++)
+			if (file[fd] && file[fd][0] != '/' && ctx->app->project) {
+				if (asprintf(&abs[fd], "%s/%s", project_dir(ctx->app->project), file[fd]) < 0)
+					err = -ENOMEM;
+				else
+					file[fd] = abs[fd];
+			}
+		if (err == 0)
+			err = dbg_set_redirect(ctx->app->dbg, file[0], file[1], append[1], file[2], append[2]);
+		for (int fd = 0; fd < 3; fd++)
+			free(abs[fd]);
+		if (err < 0)
+			return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
+	}
+	return 0;
+}
+
 static int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	char *msg = NULL, **args = calloc((size_t)argc + 1, sizeof(*args));
@@ -462,6 +519,10 @@ static int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
 	for (int i = 1; i < argc - (bg ? 1 : 0); i++)
 		args[i - 1] = argv[i];
+	if (run_redirections(ctx, args) < 0) {
+		free(args);
+		return -1;
+	}
 	if (ctx->app->project && project_building(ctx->app->project) && dbg_pid(ctx->app->dbg) <= 0) {
 		err = run_after_build_wait(ctx, args, bg);
 		free(args);
@@ -479,8 +540,9 @@ static int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.alias = "r",
-	.usage = "[ARGS...] [&]",
-	.help = "Start the program (with ARGS) under the debugger (& : without waiting for it to stop)",
+	.usage = "[ARGS...] [< IN] [> OUT] [2> ERR] [&]",
+	.help = "Start the program (with ARGS, input and output redirected as in a shell) under the debugger "
+		"(& : without waiting for it to stop)",
 	.min_args = 0,
 	.max_args = -1,
 	.exec = cmd_run,

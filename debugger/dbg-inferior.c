@@ -36,6 +36,31 @@
 
 #define PTRACE_OPTIONS (PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
 
+static void redirect_clear(struct dbg *dbg)
+{
+	for (int i = 0; i < 3; i++) {
+		free(dbg->redirect[i]);
+		dbg->redirect[i] = NULL;
+		dbg->redirect_append[i] = false;
+	}
+}
+
+int dbg_set_redirect(struct dbg *dbg, const char *in, const char *out, bool out_append, const char *err,
+		     bool err_append)
+{
+	const char *files[3] = { in, out, err };
+
+	redirect_clear(dbg);
+	for (int i = 0; i < 3; i++)
+		if (files[i] && !(dbg->redirect[i] = strdup(files[i]))) {
+			redirect_clear(dbg);
+			return -ENOMEM;
+		}
+	dbg->redirect_append[1] = out_append;
+	dbg->redirect_append[2] = err_append;
+	return 0;
+}
+
 int dbg_set_library_path(struct dbg *dbg, const char *dirs)
 {
 	char *v = dirs && *dirs ? strdup(dirs) : NULL;
@@ -134,6 +159,7 @@ void dbg_free(struct dbg *dbg)
 	dbg_symbols_release(dbg);
 	free(dbg->program);
 	free(dbg->library_path);
+	redirect_clear(dbg);
 	free(dbg->stop_file);
 	free(dbg);
 }
@@ -911,6 +937,7 @@ static int process_begin(struct dbg *dbg, pid_t pid, int pty, char **errmsg)
 int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg)
 {
 	int master = -1, slave = -1, sync[2] = { -1, -1 }, errpipe[2] = { -1, -1 }, status, err = 0;
+	int redir[3] = { -1, -1, -1 };
 	struct winsize ws = { .ws_row = dbg->rows, .ws_col = dbg->cols };
 	struct termios tio;
 	size_t nargs = 0;
@@ -945,6 +972,19 @@ int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg
 		err = dbg_fail(errmsg, -errno, "cannot start the program: %s", strerror(errno));
 		goto out;
 	}
+	/* run < in > out: opened here, so a missing file is said before the
+	 * program starts. */
+	for (int i = 0; i < 3; i++) {
+		if (!dbg->redirect[i])
+			continue;
+		redir[i] = open(dbg->redirect[i], i == 0 ? O_RDONLY | O_CLOEXEC
+			       : O_WRONLY | O_CREAT | O_CLOEXEC | (dbg->redirect_append[i] ? O_APPEND : O_TRUNC), 0666);
+		if (redir[i] < 0) {
+			err = dbg_fail(errmsg, -errno, "cannot open '%s' for the program's %s: %s", dbg->redirect[i],
+				       i == 0 ? "input" : i == 1 ? "output" : "errors", strerror(errno));
+			goto out;
+		}
+	}
 	pid = fork();
 	if (pid < 0) {
 		err = dbg_fail(errmsg, -errno, "cannot start the program: %s", strerror(errno));
@@ -960,6 +1000,9 @@ int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg
 		dup2(slave, 0);
 		dup2(slave, 1);
 		dup2(slave, 2);
+		for (int i = 0; i < 3; i++)
+			if (redir[i] >= 0)
+				dup2(redir[i], i);
 		if (slave > 2)
 			close(slave);
 		close(master);
@@ -1046,6 +1089,10 @@ int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg
 	}
 	dbg_resume_all(dbg);
 out:
+	for (int i = 0; i < 3; i++)
+		if (redir[i] >= 0)
+			close(redir[i]);
+	redirect_clear(dbg); /* used once */
 	if (master >= 0)
 		close(master);
 	if (slave >= 0)

@@ -197,6 +197,8 @@ struct dbg {
 	struct bus *bus;            /* where events go */
 	char *program;              /* the executable, absolute */
 	char *library_path;         /* put before LD_LIBRARY_PATH for the program, or NULL */
+	char *redirect[3];          /* the next run's stdin, stdout, stderr files, or NULL */
+	bool redirect_append[3];    /* >> rather than > */
 	enum dbg_state state;       /* idle, running, stopped */
 	pid_t pid;                  /* the process, or 0 */
 	bool attached;              /* attached to (not launched by) us */

@@ -52,6 +52,13 @@ const char *dbg_program(const struct dbg *dbg);
  * are inserted, then it continues (stop_at_main: to a temporary breakpoint
  * on main). 0 or negative with *errmsg. */
 int dbg_run(struct dbg *dbg, char *const *args, bool stop_at_main, char **errmsg);
+/* gdb's `run < in > out 2> err`: files the next dbg_run's program gets as
+ * its standard input, output or error instead of its terminal (NULL: the
+ * terminal; append: >> ). They are opened when it starts (a relative
+ * name from encide's working directory); one that cannot be opened fails
+ * the run, named. The setting is used once. 0 or -ENOMEM. */
+int dbg_set_redirect(struct dbg *dbg, const char *in, const char *out, bool out_append, const char *err,
+		     bool err_append);
 /* Attaches to the running process pid (all its threads), and stops it. */
 int dbg_attach(struct dbg *dbg, pid_t pid, char **errmsg);
 /* Detaches, leaving the process running; breakpoints are removed first. */
