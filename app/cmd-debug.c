@@ -381,77 +381,6 @@ const struct cmd_entry cmd_file_entry = {
 	.exec = cmd_file,
 };
 
-/* A run asked for while a build runs (the relink after a run with Edit
- * and Continue rewrites the program and its libraries): it starts when the
- * build has ended, not on half-written files. One at a time. */
-static struct {
-	struct app *app; /* the session, NULL when no run waits */
-	char **args;     /* the program's arguments (owned, NULL-terminated) */
-	bool at_main;    /* start: stop at main */
-	bool bg;         /* run &: the command does not wait for the stop */
-	int sub;         /* the EV_BUILD_FINISHED subscription, or 0 */
-} run_wait;
-
-static void run_after_build(const struct bus_event *ev, void *arg)
-{
-	const struct ev_build_finished *e = ev->payload;
-	struct app *app = run_wait.app;
-	char *msg = NULL, *text = NULL, **args = run_wait.args;
-	int err = -1;
-
-	(void)arg;
-	if (!app)
-		return;
-	run_wait.app = NULL;
-	run_wait.args = NULL;
-	if (!e->ok)
-		msg = strdup("the build failed");
-	else if ((err = debug_program(app, &msg)) == 0)
-		err = dbg_run(app->dbg, args, run_wait.at_main, &msg);
-	if (err < 0) {
-		if (asprintf(&text, "run: %s", msg ? msg : "cannot start the program") < 0)
-			text = NULL;
-		if (app->pending.active)
-			cmd_finish(app, -1, text ? text : "run: cannot start the program");
-		else
-			bus_emit_message(app->bus, &(struct ev_message){ .level = "error", .text = text });
-	} else if (app->pending.active && (run_wait.bg || dbg_state(app->dbg) != DBG_RUNNING)) {
-		cmd_finish(app, 0, NULL);
-	} else if (app->pending.active) {
-		app->pending.waits_for_stop = true;
-	}
-	for (size_t i = 0; args && args[i]; i++)
-		free(args[i]);
-	free(args);
-	free(text);
-	free(msg);
-}
-
-static int run_after_build_wait(struct cmd_ctx *ctx, char **args, bool bg)
-{
-	struct app *app = ctx->app;
-	size_t n = 0;
-
-	if (run_wait.app)
-		return cmd_error(ctx, "%s: a build is running and another run waits for it", ctx->entry->name);
-	if (!run_wait.sub && (run_wait.sub = bus_subscribe(app->bus, EV_BUILD_FINISHED, run_after_build, NULL)) < 0) {
-		run_wait.sub = 0;
-		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
-	}
-	while (args[n])
-		n++;
-	if (!(run_wait.args = calloc(n + 1, sizeof(*run_wait.args))))
-		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
-	for (size_t i = 0; i < n; i++)
-		if (!(run_wait.args[i] = strdup(args[i])))
-			return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
-	run_wait.app = app;
-	run_wait.at_main = strcmp(ctx->entry->name, "start") == 0;
-	run_wait.bg = bg;
-	cmd_print(ctx, "%s: waiting for the build that runs", ctx->entry->name);
-	return CMD_PENDING;
-}
-
 /* gdb's run redirections among args: "< in", "> out", ">> out", "2> err",
  * "2>> err" (the file attached or the next word; a relative one in the
  * project). They are set for the run and taken out of args
@@ -524,7 +453,7 @@ static int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	if (ctx->app->project && project_building(ctx->app->project) && dbg_pid(ctx->app->dbg) <= 0) {
-		err = run_after_build_wait(ctx, args, bg);
+		err = go_after_build_run(ctx, args, strcmp(ctx->entry->name, "start") == 0, bg);
 		free(args);
 		return err;
 	}

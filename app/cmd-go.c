@@ -13,36 +13,69 @@
 #include "debugger/debugger.h"
 #include "editor/editor.h"
 
-/* What `go` does once the build it started has finished. */
+/* A start of the program that waits for a build to end first: `go`'s
+ * (the build it started, or one that runs), `run`'s and `start`'s (the
+ * relink after a run with Edit and Continue rewrites the program and its
+ * libraries: they start when it has ended, not on half-written files). */
 struct go_state {
 	struct app *app;  /* the session */
+	const char *name; /* the command, for its messages: "go", "run", "start" */
 	char *location;   /* run to here (a temporary breakpoint), or NULL */
+	char **args;      /* the program's arguments (owned, NULL-terminated), or NULL */
+	bool at_main;     /* stop at main (start) */
+	bool bg;          /* run &: the command does not wait for the stop */
 };
 
-/* Starts the program (after a temporary breakpoint at location); the
- * pending command then ends when it stops. 0 or negative with *errmsg. */
-static int go_start(struct app *app, const char *location, char **errmsg)
+static void go_state_free(struct go_state *st)
+{
+	free(st->location);
+	cmd_argv_free(st->args);
+	free(st);
+}
+
+/* A copy of the NULL-terminated args, or NULL when out of memory. */
+static char **args_dup(char *const *args)
+{
+	size_t n = 0;
+	char **v;
+
+	while (args[n])
+		n++;
+	if (!(v = calloc(n + 1, sizeof(*v))))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] = strdup(args[i]))) {
+			cmd_argv_free(v);
+			return NULL;
+		}
+	return v;
+}
+
+/* Starts the program as st says (after a temporary breakpoint at its
+ * location); the pending command then ends when it stops, unless st->bg.
+ * 0 or negative with *errmsg. */
+static int go_start(struct app *app, const struct go_state *st, char **errmsg)
 {
 	char *none[] = { NULL };
 	int err, id;
 
 	*errmsg = NULL;
-	bool at_main = location && strcmp(location, "main") == 0;
+	bool at_main = st->at_main || (st->location && strcmp(st->location, "main") == 0);
 
 	if ((err = debug_program(app, errmsg)) < 0)
 		return err;
 	/* To main: the debugger's own stop at main (gdb's start), resolved in
 	 * the process as it runs, so a relinked executable is no trouble. */
-	if (location && !at_main && (err = dbg_break(app->dbg, location, true, &id, errmsg)) < 0)
+	if (st->location && !at_main && (err = dbg_break(app->dbg, st->location, true, &id, errmsg)) < 0)
 		return err;
-	if ((err = dbg_run(app->dbg, none, at_main, errmsg)) < 0)
+	if ((err = dbg_run(app->dbg, st->args ? st->args : none, at_main, errmsg)) < 0)
 		return err;
-	if (app->pending.active)
+	if (app->pending.active && !st->bg)
 		app->pending.waits_for_stop = true;
 	return 0;
 }
 
-/* The build `go` started ended: start the program. In the UI other
+/* The build the start waited for ended: start the program. In the UI other
  * commands (moving the cursor, focusing a pane) may have run meanwhile and
  * dropped the pending command; the program starts all the same, and the
  * pending command, if it is still there, ends when it stops. */
@@ -55,26 +88,27 @@ static void go_built(void *arg, int status, const char *msg)
 	if (status == 0)
 		enc_note_built(app); /* before the run resolves breakpoints */
 	if (status < 0) {
-		if (app->pending.active)
-			cmd_finish(app, status, msg ? msg : "go: the build failed");
-	} else if (go_start(app, st->location, &err) < 0) {
-		if (asprintf(&text, "go: %s", err ? err : "cannot start the program") < 0)
+		if (!msg && asprintf(&text, "%s: the build failed", st->name) < 0)
 			text = NULL;
 		if (app->pending.active)
-			cmd_finish(app, -1, text ? text : "go: cannot start the program");
+			cmd_finish(app, status, msg ? msg : text ? text : "the build failed");
+	} else if (go_start(app, st, &err) < 0) {
+		if (asprintf(&text, "%s: %s", st->name, err ? err : "cannot start the program") < 0)
+			text = NULL;
+		if (app->pending.active)
+			cmd_finish(app, -1, text ? text : "cannot start the program");
 		else
 			bus_emit_message(app->bus, &(struct ev_message){ .level = "error", .text = text });
-	} else if (dbg_state(app->dbg) != DBG_RUNNING && app->pending.active) {
-		cmd_finish(app, 0, NULL); /* it stopped (or ended) at once */
+	} else if (app->pending.active && (st->bg || dbg_state(app->dbg) != DBG_RUNNING)) {
+		cmd_finish(app, 0, NULL); /* it stopped (or ended) at once, or runs in the background */
 	}
 	free(text);
 	free(err);
-	free(st->location);
-	free(st);
+	go_state_free(st);
 }
 
 /* A build already runs (the relink after a run with Edit and Continue, a
- * `build`): go waits for its end instead of failing. One at a time. */
+ * `build`): the start waits for its end instead of failing. One at a time. */
 static struct go_state *go_waiting;
 static int go_sub;
 
@@ -86,20 +120,36 @@ static void on_build_finished(const struct bus_event *ev, void *arg)
 	if (!st || st->app != arg)
 		return;
 	go_waiting = NULL;
-	go_built(st, e->ok ? 0 : -1, e->ok ? NULL : "go: the build failed");
+	go_built(st, e->ok ? 0 : -1, NULL);
 }
 
 static int go_after_build(struct cmd_ctx *ctx, struct go_state *st)
 {
 	if (go_waiting || (go_sub <= 0 && (go_sub = bus_subscribe(ctx->app->bus, EV_BUILD_FINISHED,
 								   on_build_finished, ctx->app)) < 0)) {
-		free(st->location);
-		free(st);
-		return cmd_error(ctx, "go: a build is running and another go waits for it");
+		cmd_error(ctx, "%s: a build is running and another %s waits for it", st->name,
+			  go_waiting ? go_waiting->name : "start");
+		go_state_free(st);
+		return -1;
 	}
 	go_waiting = st;
-	cmd_print(ctx, "go: waiting for the build that runs");
+	cmd_print(ctx, "%s: waiting for the build that runs", st->name);
 	return CMD_PENDING;
+}
+
+int go_after_build_run(struct cmd_ctx *ctx, char *const *args, bool at_main, bool bg)
+{
+	struct go_state *st = calloc(1, sizeof(*st));
+
+	if (!st || !(st->args = args_dup(args))) {
+		free(st);
+		return cmd_error(ctx, "%s: out of memory", ctx->entry->name);
+	}
+	st->app = ctx->app;
+	st->name = ctx->entry->name;
+	st->at_main = at_main;
+	st->bg = bg;
+	return go_after_build(ctx, st);
 }
 
 static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
@@ -126,7 +176,8 @@ static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
 	case DBG_IDLE:
 	default:
 		if (!app->project) {
-			err = go_start(app, location, &msg);
+			err = go_start(app, &(struct go_state){ .app = app, .name = "go", .location = (char *)location },
+				       &msg);
 			break;
 		}
 		/* Build first (nothing is compiled when nothing changed), then run. */
@@ -136,20 +187,19 @@ static int cmd_go(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_error(ctx, "go: out of memory");
 		}
 		st->app = app;
+		st->name = "go";
 		if (project_building(app->project))
 			return go_after_build(ctx, st);
 		if (app_save_modified(app, &msg) < 0) {
 			cmd_error(ctx, "go: %s", msg ? msg : "cannot save");
 			free(msg);
-			free(st->location);
-			free(st);
+			go_state_free(st);
 			return -1;
 		}
 		if (project_build(app->project, app->loop, app->bus, &(struct build_opts){ 0 }, go_built, st, &msg) < 0) {
 			cmd_error(ctx, "go: %s", msg ? msg : "cannot build");
 			free(msg);
-			free(st->location);
-			free(st);
+			go_state_free(st);
 			return -1;
 		}
 		return CMD_PENDING;

@@ -202,6 +202,11 @@ extern const struct cmd_entry cmd_step_into_entry;
 extern const struct cmd_entry cmd_break_toggle_entry;
 extern const struct cmd_entry cmd_display_entry;
 extern const struct cmd_entry cmd_undisplay_entry;
+/* run and start while a build runs (the relink after a run with Edit and
+ * Continue): the program starts with args (NULL-terminated, copied) when
+ * the build has ended, as go's does; the pending command ends when it
+ * stops (at once with bg). CMD_PENDING, or -1 after cmd_error. */
+int go_after_build_run(struct cmd_ctx *ctx, char *const *args, bool at_main, bool bg);
 /* Frees the display list. */
 void display_release(struct app *app);
 
