@@ -119,54 +119,69 @@ static bool kind_available(const struct project *proj, enum project_kind kind)
 static enum project_kind detect_kind(const struct project *proj)
 {
 	/* The user's choice (build-system), while the folder still has it. */
+	enum project_kind kinds[5];
+
 	if (proj->chosen_kind >= 0 && kind_available(proj, (enum project_kind)proj->chosen_kind))
 		return (enum project_kind)proj->chosen_kind;
-	if (has_file(proj, "CMakeLists.txt"))
-		return PROJECT_CMAKE;
-	if (has_file(proj, "meson.build"))
-		return PROJECT_MESON;
-	if (has_file(proj, "GNUmakefile") || has_file(proj, "Makefile") || has_file(proj, "makefile") ||
-	    project_needs_configure(proj))
-		return PROJECT_MAKE;
-	if (has_file(proj, "compile_commands.json"))
-		return PROJECT_COMPDB;
-	return PROJECT_FOLDER;
+	project_kinds(proj, kinds);
+	return kinds[0]; /* the most preferred the folder has (folder, at least) */
 }
 
-/* The chosen build system, remembered in the state dir's "build-system". */
-static void read_kind(struct project *proj)
+/* The project_kind named name ("make"), or -1. */
+static int kind_by_name(const char *name)
 {
-	char *path = project_state_file(proj, "build-system"), line[64];
-	FILE *f = path ? fopen(path, "r") : NULL;
-
-	free(path);
-	proj->chosen_kind = -1;
-	if (!f)
-		return;
-	if (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		for (int k = PROJECT_FOLDER; k <= PROJECT_COMPDB; k++)
-			if (strcmp(line, project_kind_name((enum project_kind)k)) == 0)
-				proj->chosen_kind = k;
-	}
-	fclose(f);
+	for (int k = PROJECT_FOLDER; k <= PROJECT_COMPDB; k++)
+		if (strcmp(name, project_kind_name((enum project_kind)k)) == 0)
+			return k;
+	return -1;
 }
 
-/* The chosen target, remembered in the state dir's "target" file. */
-static void read_target(struct project *proj)
+/* The first line of the state dir's file name, without its newline, into
+ * buf; false when there is none (or it is empty). */
+static bool state_line_read(const struct project *proj, const char *name, char *buf, int size)
 {
-	char *path = project_state_file(proj, "target"), line[NAME_MAX + 2];
+	char *path = project_state_file(proj, name);
 	FILE *f = path ? fopen(path, "r") : NULL;
+	bool ok = f && fgets(buf, size, f);
 
 	free(path);
-	if (!f)
-		return;
-	if (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (*line)
-			proj->target = strdup(line);
-	}
-	fclose(f);
+	if (f)
+		fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok && *buf;
+}
+
+/* Writes value as the one line of the state dir's file name (the
+ * directory made first). 0, or a negative errno with *errmsg: "cannot
+ * remember the WHAT in PATH: why". */
+static int state_line_write(const struct project *proj, const char *name, const char *value, const char *what,
+			    char **errmsg)
+{
+	char *path = NULL;
+	FILE *f;
+	int err = 0;
+
+	if ((err = project_state_mkdir(proj, NULL)) < 0 || !(path = project_state_file(proj, name)))
+		err = err < 0 ? err : -ENOMEM;
+	else if (!(f = fopen(path, "w")) || fprintf(f, "%s\n", value) < 0 || fclose(f) != 0)
+		err = -errno;
+	if (err < 0 && asprintf(errmsg, "cannot remember the %s in %s: %s", what, path ? path : proj->state,
+				strerror(-err)) < 0)
+		*errmsg = NULL;
+	free(path);
+	return err;
+}
+
+/* The chosen build system and target, remembered in the state dir's
+ * "build-system" and "target" files. */
+static void read_choices(struct project *proj)
+{
+	char line[NAME_MAX + 2];
+
+	proj->chosen_kind = state_line_read(proj, "build-system", line, sizeof(line)) ? kind_by_name(line) : -1;
+	if (state_line_read(proj, "target", line, sizeof(line)))
+		proj->target = strdup(line);
 }
 
 int project_open(struct project **out, const char *dir, char **errmsg)
@@ -202,9 +217,8 @@ int project_open(struct project **out, const char *dir, char **errmsg)
 		project_free(proj);
 		return errmsg_set(errmsg, -err, dir);
 	}
-	read_kind(proj);
+	read_choices(proj);
 	proj->kind = detect_kind(proj);
-	read_target(proj);
 	*out = proj;
 	return 0;
 nomem:
@@ -774,15 +788,11 @@ size_t project_kinds(const struct project *proj, enum project_kind out[5])
 
 int project_kind_set(struct project *proj, const char *name, char **errmsg)
 {
-	char *path = NULL;
-	FILE *f;
-	int k, err;
+	int k = kind_by_name(name), err;
+	char *path;
 
 	*errmsg = NULL;
-	for (k = PROJECT_FOLDER; k <= PROJECT_COMPDB; k++)
-		if (strcmp(name, project_kind_name((enum project_kind)k)) == 0)
-			break;
-	if (k > PROJECT_COMPDB) {
+	if (k < 0) {
 		if (asprintf(errmsg, "no build system '%s' (cmake, meson, make, compile_commands.json or folder)",
 			     name) < 0)
 			*errmsg = NULL;
@@ -799,15 +809,8 @@ int project_kind_set(struct project *proj, const char *name, char **errmsg)
 		*errmsg = strdup("a build is running: choose the build system when it ends");
 		return -EBUSY;
 	}
-	if ((err = project_state_mkdir(proj, NULL)) < 0 || !(path = project_state_file(proj, "build-system"))) {
-		err = err < 0 ? err : -ENOMEM;
-		goto fail;
-	}
-	if (!(f = fopen(path, "w")) || fprintf(f, "%s\n", name) < 0 || fclose(f) != 0) {
-		err = -errno;
-		goto fail;
-	}
-	free(path);
+	if ((err = state_line_write(proj, "build-system", name, "build system", errmsg)) < 0)
+		return err;
 	proj->chosen_kind = k;
 	if (proj->kind != (enum project_kind)k && (path = project_state_file(proj, "cc.log"))) {
 		/* The wrapper's records are of the other build system's
@@ -818,33 +821,19 @@ int project_kind_set(struct project *proj, const char *name, char **errmsg)
 	}
 	proj->kind = detect_kind(proj);
 	return 0;
-fail:
-	if (asprintf(errmsg, "cannot remember the build system in %s: %s", path ? path : proj->state,
-		     strerror(-err)) < 0)
-		*errmsg = NULL;
-	free(path);
-	return err;
 }
 
 int project_target_set(struct project *proj, const char *name, char **errmsg)
 {
-	char *path = NULL, *copy;
-	FILE *f;
+	char *copy;
 	int err;
 
 	*errmsg = NULL;
 	for (size_t i = 0; i < proj->ntargets; i++) {
 		if (strcmp(proj->targets[i], name) != 0)
 			continue;
-		if ((err = project_state_mkdir(proj, NULL)) < 0 || !(path = project_state_file(proj, "target"))) {
-			err = err < 0 ? err : -ENOMEM;
-			goto fail;
-		}
-		if (!(f = fopen(path, "w")) || fprintf(f, "%s\n", name) < 0 || fclose(f) != 0) {
-			err = -errno;
-			goto fail;
-		}
-		free(path);
+		if ((err = state_line_write(proj, "target", name, "target", errmsg)) < 0)
+			return err;
 		if (!(copy = strdup(name)))
 			return -ENOMEM;
 		free(proj->target);
@@ -860,11 +849,6 @@ int project_target_set(struct project *proj, const char *name, char **errmsg)
 		free(list);
 	}
 	return -ENOENT;
-fail:
-	if (asprintf(errmsg, "cannot remember the target in %s: %s", path ? path : proj->state, strerror(-err)) < 0)
-		*errmsg = NULL;
-	free(path);
-	return err;
 }
 
 char *project_wrapper_path(void)
