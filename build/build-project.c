@@ -694,6 +694,7 @@ static long target_at(const struct project *proj, const char *path)
 static int linked_in(const struct project *proj, size_t i, const char *out, int depth)
 {
 	const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+	size_t dirlen = (size_t)(base - out); /* out's folder, with its slash */
 
 	if (!proj->target_inputs || !proj->target_inputs[i])
 		return -ENOENT;
@@ -701,21 +702,21 @@ static int linked_in(const struct project *proj, size_t i, const char *out, int 
 		size_t len = strlen(*p);
 		char **members;
 		bool in = false;
-		long j;
 
 		if (strcmp(*p, out) == 0)
 			return 1;
-		/* A shared library the project builds: what its link read is
-		 * code the program runs too. */
-		if (depth > 0 && strstr(*p, ".so") && (j = target_at(proj, *p)) >= 0 && (size_t)j != i &&
-		    linked_in(proj, (size_t)j, out, depth - 1) == 1)
-			return 1;
-		/* One whose link was not recorded (libtool links libraries with
-		 * the compiler it was configured with, not encide's): its
-		 * objects are beside it (src/.libs/libgdbm.so, src/.libs/x.o). */
-		if (strstr(*p, ".so") && target_at(proj, *p) < 0 && strrchr(*p, '/') && strrchr(out, '/') &&
-		    strrchr(*p, '/') - *p == strrchr(out, '/') - out && strncmp(*p, out, (size_t)(strrchr(out, '/') - out)) == 0)
-			return 1;
+		if (strstr(*p, ".so")) {
+			long j = target_at(proj, *p);
+
+			/* A shared library the project builds: what its link
+			 * read is code the program runs too. One whose link was
+			 * not recorded (libtool links libraries with the compiler
+			 * it was configured with, not encide's): its objects are
+			 * beside it (src/.libs/libgdbm.so, src/.libs/x.o). */
+			if (j >= 0 ? depth > 0 && (size_t)j != i && linked_in(proj, (size_t)j, out, depth - 1) == 1
+				   : dirlen > 0 && strncmp(*p, out, dirlen) == 0 && !strchr(*p + dirlen, '/'))
+				return 1;
+		}
 		/* An archive the link read: the object may be in it. */
 		if (len < 2 || strcmp(*p + len - 2, ".a") != 0 || !(members = build_ar_members(*p)))
 			continue;
