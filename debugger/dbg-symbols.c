@@ -812,7 +812,9 @@ static unsigned file_index(struct dbg_module *m, struct file_set *fs, const char
 static void read_rows(struct dbg_module *m)
 {
 	/* libdw gives each file of a CU's table one string: its address finds
-	 * the index again without hashing the name (glibc: 291,211 rows). */
+	 * the index again without hashing the name (glibc: 291,211 rows). The
+	 * strings live as long as the Dwarf, so an address is never another
+	 * CU's (whose comp_dir may resolve a relative name otherwise). */
 	struct { const char *src; unsigned index; } seen[256] = { { 0 } };
 	struct file_set fs = { 0 };
 	Dwarf_Die *cu = NULL;
@@ -833,7 +835,6 @@ static void read_rows(struct dbg_module *m)
 
 		if (dwarf_getsrclines(cu, &lines, &n) != 0)
 			continue;
-		memset(seen, 0, sizeof(seen)); /* a relative name is this CU's */
 		for (size_t i = 0; i < n; i++) {
 			Dwarf_Line *l = dwarf_onesrcline(lines, i);
 			Dwarf_Addr addr;
