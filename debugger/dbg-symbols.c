@@ -1700,9 +1700,12 @@ int dbg_function_static(struct dbg *dbg, const char *cu_file, const char *func, 
 
 const char *dbg_cu_producer(struct dbg *dbg, const char *file)
 {
+	const char *named[2] = { NULL, NULL }; /* the producer of the first CU of the same file name, by group */
+	bool have[2] = { false, false };       /* named[] was set */
+
 	/* The same path first, then the same file name; each in the program,
-	 * then in the project's libraries. */
-	for (int pass = 0; pass < 4; pass++)
+	 * then in the project's libraries: one walk of each group's CUs. */
+	for (int lib = 0; lib < 2; lib++)
 		for (size_t i = 0; i < dbg->nmods; i++) {
 			struct dbg_module *m = &dbg->mods[i];
 			Dwarf_Die *cu = NULL;
@@ -1711,9 +1714,9 @@ const char *dbg_cu_producer(struct dbg *dbg, const char *file)
 			/* The program's, then a library's that is not the
 			 * system's (the project's own: a TU built into it). */
 			if (!dbg->program || m->layout ||
-			    (pass % 2 == 0 ? strcmp(m->name, dbg->program) != 0
-					   : strcmp(m->name, dbg->program) == 0 || strncmp(m->name, "/usr/", 5) == 0 ||
-					     strncmp(m->name, "/lib", 4) == 0))
+			    (!lib ? strcmp(m->name, dbg->program) != 0
+				  : strcmp(m->name, dbg->program) == 0 || strncmp(m->name, "/usr/", 5) == 0 ||
+				    strncmp(m->name, "/lib", 4) == 0))
 				continue;
 			while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
 				Dwarf_Attribute attr;
@@ -1725,10 +1728,13 @@ const char *dbg_cu_producer(struct dbg *dbg, const char *file)
 				if (!name)
 					continue;
 				path = path_normal(dir, name, buf, sizeof(buf));
-				if (pass < 2 ? file_matches(path, file) || file_matches(file, path)
-					     : strcmp(base_name(path), base_name(file)) == 0)
+				if (file_matches(path, file) || file_matches(file, path))
 					return dwarf_formstring(dwarf_attr(cu, DW_AT_producer, &attr));
+				if (!have[lib] && strcmp(base_name(path), base_name(file)) == 0) {
+					named[lib] = dwarf_formstring(dwarf_attr(cu, DW_AT_producer, &attr));
+					have[lib] = true;
+				}
 			}
 		}
-	return NULL;
+	return have[0] ? named[0] : named[1];
 }
