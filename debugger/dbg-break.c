@@ -288,6 +288,18 @@ static void bp_drop(struct dbg *dbg, struct dbg_bp *bp)
 	bp_free(bp);
 }
 
+/* Warns that breakpoint bp's location was not found (why), and when it
+ * is pending, that a shared library may have it. */
+static void not_found_say(struct dbg *dbg, const struct dbg_bp *bp, const char *why)
+{
+	char *text = NULL;
+
+	if (asprintf(&text, "breakpoint %d (%s): %s%s", bp->info.id, bp->location, why && *why ? why : "not found",
+		     bp->pending ? "; pending: set when a shared library that has it is loaded" : "") >= 0)
+		bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
+	free(text);
+}
+
 int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, char **errmsg)
 {
 	struct dbg_bp *bp;
@@ -318,13 +330,8 @@ int dbg_break(struct dbg *dbg, const char *location, bool temporary, int *id, ch
 	if (err == -ENOENT && dbg->pid <= 0 && dbg_program_own_libraries(dbg)) {
 		/* Not in the program, which loads libraries of its own (a
 		 * RUNPATH: a CMake build tree's): perhaps in one of them. */
-		char *text = NULL;
-
 		bp->pending = true;
-		if (asprintf(&text, "breakpoint %d (%s): %s; pending: set when a shared library that has it is "
-			     "loaded", dbg->next_bp_id, location, errmsg && *errmsg ? *errmsg : "not found") >= 0)
-			bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
-		free(text);
+		not_found_say(dbg, bp, errmsg ? *errmsg : NULL);
 		if (errmsg) {
 			free(*errmsg);
 			*errmsg = NULL;
@@ -506,21 +513,15 @@ void dbg_break_insert_all(struct dbg *dbg)
 			char *err = NULL;
 
 			if (resolve(dbg, bp, &err) < 0) {
-				char *text = NULL;
-
 				/* Perhaps in a shared library not mapped yet: quietly so
 				 * when it was found in one in an earlier run, or the user
 				 * was told it is pending. */
-				bool quiet = dbg->pid > 0 && has_solib(dbg) && (bp->pending || bp->found);
+				bool waits = dbg->pid > 0 && has_solib(dbg), quiet = waits && (bp->pending || bp->found);
 
-				bp->pending = dbg->pid > 0 && has_solib(dbg);
+				bp->pending = waits;
 				bp->nsites = 0; /* the last run's addresses */
-				if (!quiet &&
-				    asprintf(&text, "breakpoint %d (%s): %s%s", bp->info.id, bp->location,
-					     err ? err : "not found", bp->pending ? "; pending: set when a shared "
-					     "library that has it is loaded" : "") >= 0)
-					bus_emit_message(dbg->bus, &(struct ev_message){ .level = "warning", .text = text });
-				free(text);
+				if (!quiet)
+					not_found_say(dbg, bp, err);
 				free(err);
 				continue;
 			}
