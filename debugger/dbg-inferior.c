@@ -169,6 +169,19 @@ enum dbg_state dbg_state(const struct dbg *dbg)
 	return dbg->state;
 }
 
+int dbg_stopped_regs(struct dbg *dbg, struct dbg_thread **out)
+{
+	struct dbg_thread *t = dbg_thread_current(dbg);
+	int err;
+
+	if (!t || dbg->state != DBG_STOPPED)
+		return -ESRCH;
+	if ((err = dbg_regs(dbg, t)) < 0)
+		return err;
+	*out = t;
+	return 0;
+}
+
 pid_t dbg_pid(const struct dbg *dbg)
 {
 	return dbg->pid;
@@ -365,12 +378,10 @@ static unsigned long long *reg_slot(struct user_regs_struct *r, unsigned regno)
 
 int dbg_reg_get(struct dbg *dbg, unsigned regno, uint64_t *value)
 {
-	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_thread *t;
 	int err;
 
-	if (!t || dbg->state != DBG_STOPPED)
-		return -ESRCH;
-	if ((err = dbg_regs(dbg, t)) < 0)
+	if ((err = dbg_stopped_regs(dbg, &t)) < 0)
 		return err;
 	if (dbg->frame > 0) {
 		/* A caller's registers: what the unwinder recovered. */
@@ -395,13 +406,11 @@ int dbg_reg_get(struct dbg *dbg, unsigned regno, uint64_t *value)
 
 int dbg_thread_reg(struct dbg *dbg, unsigned regno, uint64_t *value)
 {
-	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_thread *t;
 	unsigned long long *slot;
 	int err;
 
-	if (!t || dbg->state != DBG_STOPPED)
-		return -ESRCH;
-	if ((err = dbg_regs(dbg, t)) < 0)
+	if ((err = dbg_stopped_regs(dbg, &t)) < 0)
 		return err;
 	slot = reg_slot(&t->regs, regno);
 	if (!slot)
@@ -1276,14 +1285,12 @@ int dbg_select_thread(struct dbg *dbg, pid_t tid, char **errmsg)
 int dbg_inject_syscall(struct dbg *dbg, long nr, const long args[6], long *ret)
 {
 	static const uint8_t insn[2] = { 0x0f, 0x05 }; /* syscall */
-	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_thread *t;
 	struct user_regs_struct saved;
 	uint8_t code[2];
 	int err;
 
-	if (!t || dbg->state != DBG_STOPPED)
-		return -ESRCH;
-	if ((err = dbg_regs(dbg, t)) < 0)
+	if ((err = dbg_stopped_regs(dbg, &t)) < 0)
 		return err;
 	saved = t->regs;
 	/* The bytes as they are in memory (an int3 included): put back exactly. */
@@ -1315,15 +1322,13 @@ int dbg_inject_syscall(struct dbg *dbg, long nr, const long args[6], long *ret)
 int dbg_inject_call(struct dbg *dbg, uint64_t addr, const long args[6], long *ret)
 {
 	static const uint8_t int3 = 0xcc;
-	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_thread *t;
 	struct user_regs_struct saved;
 	uint64_t sp, back;
 	uint8_t code;
 	int err, status;
 
-	if (!t || dbg->state != DBG_STOPPED)
-		return -ESRCH;
-	if ((err = dbg_regs(dbg, t)) < 0)
+	if ((err = dbg_stopped_regs(dbg, &t)) < 0)
 		return err;
 	saved = t->regs;
 	/* The call returns to an int3 written at the current PC. */

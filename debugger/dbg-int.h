@@ -271,6 +271,9 @@ void dbg_symbols_release(struct dbg *dbg);
 /* Reads the modules again when the process's mappings changed (a library
  * was loaded): cheap when nothing changed. */
 void dbg_symbols_update(struct dbg *dbg);
+/* The current thread of a stopped program, its registers read, into
+ * *out: 0, -ESRCH (not stopped, no thread) or dbg_regs()'s error. */
+int dbg_stopped_regs(struct dbg *dbg, struct dbg_thread **out);
 /* Whether the program loads shared libraries of its own (a build tree's),
  * whose functions are not known before it runs: it names a RUNPATH or an
  * RPATH, or a library path was set for it (dbg_set_library_path). */

@@ -409,12 +409,10 @@ int dbg_step_to_statement(struct dbg *dbg)
 
 int dbg_step_insn_now(struct dbg *dbg)
 {
-	struct dbg_thread *t = dbg_thread_current(dbg);
+	struct dbg_thread *t;
 	int err;
 
-	if (!t || dbg->state != DBG_STOPPED)
-		return -ESRCH;
-	if ((err = dbg_regs(dbg, t)) < 0)
+	if ((err = dbg_stopped_regs(dbg, &t)) < 0)
 		return err;
 	return step_insn(dbg, t);
 }
