@@ -15,22 +15,13 @@ pid=
 cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-# waits until the program's output (from byte $2 on) has a line matching $1
-printed() {
-	for _ in $(seq 200); do
-		tail -c +"$2" "$tmp/prog.out" | grep -Eq "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 printf 'build\nexpect BUILD_FINISHED ok=true\n' >"$tmp/build.enc"
 "$ENCIDE" -x "$tmp/build.enc" "$tmp/project" >/dev/null 2>"$tmp/build.err" || fail "build: $(cat "$tmp/build.err")"
 prog=$(ls "$tmp/state/projects/"*/bin/project)
 "$prog" >"$tmp/prog.out" 2>&1 &
 pid=$!
 background $pid
-printed '^old beat 3$' 1 || fail "the program does not run"
+printed "$tmp/prog.out" '^old beat 3$' 1 || fail "the program does not run"
 
 cat >"$tmp/first.enc" <<SCRIPT
 attach $pid
@@ -45,7 +36,7 @@ SCRIPT
 "$ENCIDE" --batch -x "$tmp/first.enc" "$tmp/project" >"$tmp/first.out" 2>"$tmp/first.err" ||
 	fail "first session: $(cat "$tmp/first.err")"
 at=$(($(wc -c <"$tmp/prog.out") + 1))
-printed '^new beat [0-9]+$' "$at" || fail "the program does not print the new text after the first session"
+printed "$tmp/prog.out" '^new beat [0-9]+$' "$at" || fail "the program does not print the new text after the first session"
 [ -s "$(ls "$tmp/state/projects/"*/gen/record)" ] || fail "no record of the generations in the state directory"
 # What the region's code binds to outside it (beats: a kept region keeps
 # the earlier generations it refers to): read back by the second session.
@@ -74,9 +65,9 @@ SCRIPT
 at=$(($(wc -c <"$tmp/prog.out") + 1))
 "$ENCIDE" --batch -x "$tmp/second.enc" "$tmp/project" >"$tmp/second.out" 2>"$tmp/second.err" ||
 	fail "second session: $(cat "$tmp/second.err") $(tail -5 "$tmp/second.out")"
-printed '^newer beat [0-9]+$' "$at" || fail "upd002 did not run"
+printed "$tmp/prog.out" '^newer beat [0-9]+$' "$at" || fail "upd002 did not run"
 at2=$(($(wc -c <"$tmp/prog.out") + 1))
-printed '^old beat [0-9]+$' "$at2" || fail "after the revert the program does not run its own code"
+printed "$tmp/prog.out" '^old beat [0-9]+$' "$at2" || fail "after the revert the program does not run its own code"
 tail -c +"$at2" "$tmp/prog.out" | sed 1d | grep -q 'new' && fail "new code still runs after the revert"
 grep -q '"event":"COMMAND_FAILED"' "$tmp/second.out" && fail "a command failed: $(grep COMMAND_FAILED "$tmp/second.out")"
 kill -0 "$pid" || fail "the program died"

@@ -42,7 +42,7 @@ printf 'build\nexpect BUILD_FINISHED ok=true\n' >"$tmp/build.enc"
 "$(ls "$tmp/state/projects/"beat-*/bin/beat)" >"$tmp/beat.out" 2>&1 &
 pid=$!
 background $pid
-for _ in $(seq 200); do grep -q '^old beat' "$tmp/beat.out" && break; sleep 0.05; done
+printed "$tmp/beat.out" '^old beat' || fail "the program does not run"
 cat >"$tmp/attach.enc" <<SCRIPT
 attach $pid
 expect INFERIOR_STOPPED reason=attach
@@ -55,6 +55,5 @@ SCRIPT
 "$ENCIDE" -x "$tmp/attach.enc" "$tmp/beat" >/dev/null 2>"$tmp/attach.err" || fail "attach: $(cat "$tmp/attach.err")"
 kill -0 "$pid" 2>/dev/null || fail "the attached program was killed when encide ended"
 at=$(($(wc -c <"$tmp/beat.out") + 1))
-for _ in $(seq 200); do tail -c +"$at" "$tmp/beat.out" | grep -q '^new beat' && break; sleep 0.05; done
-tail -c +"$at" "$tmp/beat.out" | grep -q '^new beat' || fail "the attached program does not run the new code"
+printed "$tmp/beat.out" '^new beat' "$at" || fail "the attached program does not run the new code"
 pass "an attached program goes on running, in its new code, when encide ends"
